@@ -41,6 +41,10 @@ export const siteSettingsSchema = z.object({
     .default({ name: 80, website: 200, body: 10_000 }),
   /** Classifier score at or above which a comment goes to spam. */
   spamThreshold: z.number().min(0.5).max(1).default(0.9),
+  /** Classifier score at or above which a comment waits for a moderator (reason `spam_score:…`). */
+  spamHoldScore: z.number().min(0).max(1).default(0.7),
+  /** Hold comments sent without the widget's signed form token (API clients then always wait). */
+  requireFormToken: z.boolean().default(false),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;

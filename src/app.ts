@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import compression from 'compression';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { publicCommentsRouter } from './comments/routes';
+import type { AppContext } from './context';
+import { AppError } from './http/AppError';
+import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
+import { opsRouter } from './http/opsRoutes';
+import { safePath } from './logger';
+import { moderationRouter } from './moderation/routes';
+
+export interface AppState {
+  shuttingDown: () => boolean;
+}
+
+/** Assembles the HTTP app: the order of middleware here is the order a request meets them. */
+export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () => false }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('etag', false); // the thread computes its own ETag; others need none
+
+  app.use(
+    pinoHttp({
+      logger: ctx.log,
+      genReqId: (req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: safePath(req.url) }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  // During shutdown, refuse new work so in-flight requests can drain.
+  app.use((_req, res, next) => {
+    if (!state.shuttingDown()) return next();
+    res.setHeader('Connection', 'close');
+    next(new AppError('unavailable', 'The service is restarting. Please retry shortly.'));
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use(compression({ threshold: 1024 }));
+
+  app.use(opsRouter(ctx, state));
+  app.use(publicCommentsRouter(ctx));
+  app.use(moderationRouter(ctx));
+  for (const mount of extraRouters) app.use(mount(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware);
+  return app;
+}
+
+/** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [];

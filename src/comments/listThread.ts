@@ -1,0 +1,138 @@
+import crypto from 'node:crypto';
+import type { AppContext } from '../context';
+import { isPageClosed } from '../moderation/rules/pageClosed';
+import type { SiteRecord } from '../sites/siteRepository';
+import { decodeCursor, encodeCursor } from './cursor';
+import { hashOwnerToken } from './ownerTokens';
+import { presentPublicComment, type PublicComment } from './presentComment';
+
+export interface ThreadComment extends PublicComment {
+  replies: ThreadComment[];
+}
+
+export interface ThreadResponse {
+  page: { key: string; title: string | null; closed: boolean };
+  total: number;
+  comments: ThreadComment[];
+  nextCursor?: string | null;
+}
+
+export interface RenderedThread {
+  thread: ThreadResponse;
+  /** The JSON text of `thread`, ready to send. */
+  json: string;
+  etag: string;
+  /** True when the thread includes the caller's own pending comments (must not be shared by caches). */
+  personal: boolean;
+}
+
+const COLUMNS = {
+  id: true, parentId: true, rootId: true, name: true, website: true, body: true, createdAt: true, status: true,
+} as const;
+
+/**
+ * The public thread of a page: approved comments as a tree, oldest first, paged by top-level comment,
+ * plus the caller's own pending comments when it shows their owner tokens.
+ *
+ * Threads without owner tokens are cached per instance, keyed by the page's `version`, which every
+ * change to the public thread bumps; so the cache is correct across instances at the cost of one
+ * indexed page lookup per request.
+ */
+export async function listThread(
+  ctx: AppContext,
+  args: { site: SiteRecord; pageKey: string; ownerTokens: string[]; limit: number; cursor?: string },
+): Promise<RenderedThread> {
+  const { site, pageKey, limit } = args;
+  const after = decodeCursor(args.cursor);
+  const page = await ctx.prisma.page.findUnique({
+    where: { siteId_key: { siteId: site.id, key: pageKey } },
+    select: { id: true, title: true, closed: true, createdAt: true, approvedCount: true, version: true },
+  });
+  const ownerHashes = args.ownerTokens.map(hashOwnerToken);
+  const closed = page ? isPageClosed(page, site.settings, ctx.now()) : false;
+  const cacheKey = page && ownerHashes.length === 0 ? `${page.id}|${page.version}|${closed}|${limit}|${args.cursor ?? ''}` : null;
+  const cache = threadCacheFor(ctx);
+  if (cacheKey) {
+    const hit = cache.get(cacheKey);
+    if (hit) return hit;
+  }
+
+  let thread: ThreadResponse;
+  let personal = false;
+  if (!page) {
+    thread = { page: { key: pageKey, title: null, closed: false }, total: 0, comments: [], nextCursor: null };
+  } else {
+    const visible = ownerHashes.length
+      ? { OR: [{ status: 'approved' as const }, { status: 'pending' as const, ownerTokenHash: { in: ownerHashes } }] }
+      : { status: 'approved' as const };
+    const topLevel = await ctx.prisma.comment.findMany({
+      where: {
+        pageId: page.id,
+        parentId: null,
+        // Both filters use OR, so they are combined with AND rather than spread into one object.
+        AND: [
+          visible,
+          after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {},
+        ],
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit + 1,
+      select: COLUMNS,
+    });
+    const hasMore = topLevel.length > limit;
+    const roots = topLevel.slice(0, limit);
+    const replies = roots.length
+      ? await ctx.prisma.comment.findMany({
+          where: { rootId: { in: roots.map((r) => r.id) }, ...visible },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          select: COLUMNS,
+        })
+      : [];
+    personal = [...roots, ...replies].some((c) => c.status !== 'approved');
+    thread = {
+      page: { key: pageKey, title: page.title, closed },
+      total: page.approvedCount,
+      comments: buildTree(roots, replies),
+      nextCursor: hasMore ? encodeCursor(roots[roots.length - 1]) : null,
+    };
+  }
+
+  const json = JSON.stringify(thread);
+  const rendered: RenderedThread = {
+    thread,
+    json,
+    etag: `W/"${crypto.createHash('sha1').update(json).digest('base64url')}"`,
+    personal,
+  };
+  if (cacheKey) {
+    if (cache.size >= THREAD_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(cacheKey, rendered);
+  }
+  return rendered;
+}
+
+type Row = { id: string; parentId: string | null; rootId: string | null; name: string; website: string | null; body: string; createdAt: Date; status: string };
+
+function buildTree(roots: Row[], replies: Row[]): ThreadComment[] {
+  const byId = new Map<string, ThreadComment>();
+  const top = roots.map((r) => {
+    const node: ThreadComment = { ...presentPublicComment(r), replies: [] };
+    byId.set(r.id, node);
+    return node;
+  });
+  for (const r of replies) byId.set(r.id, { ...presentPublicComment(r), replies: [] });
+  for (const r of replies) {
+    // A reply whose parent is no longer visible hangs under its top-level comment rather than vanishing.
+    const parent = byId.get(r.parentId ?? '') ?? byId.get(r.rootId ?? '');
+    parent?.replies.push(byId.get(r.id)!);
+  }
+  return top;
+}
+
+const THREAD_CACHE_MAX = 500;
+const threadCaches = new WeakMap<object, Map<string, RenderedThread>>();
+function threadCacheFor(ctx: AppContext): Map<string, RenderedThread> {
+  let cache = threadCaches.get(ctx.prisma);
+  if (!cache) threadCaches.set(ctx.prisma, (cache = new Map()));
+  return cache;
+}

@@ -1,0 +1,81 @@
+import { Router } from 'express';
+import type { AppContext } from '../context';
+import { parseBody } from '../http/bodyParsers';
+import { siteCors } from '../http/siteCors';
+import { parseInput } from '../http/validate';
+import type { SiteRecord } from '../sites/siteRepository';
+import { countsQuerySchema, submitCommentSchema, threadQuerySchema } from './commentSchemas';
+import { countComments } from './countComments';
+import { listThread } from './listThread';
+import { parseOwnerHeader } from './ownerTokens';
+import { submitComment } from './submitComment';
+
+/** Public endpoints under /api/v1/sites/:site (no authentication; CORS by the site's allowed origins). */
+export function publicCommentsRouter(ctx: AppContext): Router {
+  const router = Router({ mergeParams: true });
+  router.use('/api/v1/sites/:site', siteCors(ctx));
+
+  router.post('/api/v1/sites/:site/comments', ...parseBody(ctx.config.bodyLimitBytes, { allowForm: true }), async (req, res) => {
+    const site: SiteRecord = res.locals.site;
+    const body = parseInput(submitCommentSchema, req.body ?? {});
+    const result = await submitComment(ctx, {
+      site,
+      body,
+      ip: req.ip ?? null,
+      userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
+      ownerTokens: parseOwnerHeader(req.headers['x-parley-owner']),
+    });
+    if (req.is('application/x-www-form-urlencoded')) {
+      res.redirect(303, redirectTarget(ctx, site, body.pageUrl, body.page, result.comment.id));
+      return;
+    }
+    res.status(201).json(result);
+  });
+
+  router.get('/api/v1/sites/:site/comments', async (req, res) => {
+    const site: SiteRecord = res.locals.site;
+    const query = parseInput(threadQuerySchema, req.query);
+    const ownerTokens = parseOwnerHeader(req.headers['x-parley-owner']);
+    const rendered = await listThread(ctx, { site, pageKey: query.page, ownerTokens, limit: query.limit, cursor: query.cursor });
+    res.setHeader('ETag', rendered.etag);
+    res.setHeader('Vary', 'Origin, X-Parley-Owner, Accept-Encoding');
+    res.setHeader(
+      'Cache-Control',
+      ownerTokens.length ? 'private, no-cache' : 'public, max-age=5, stale-while-revalidate=60',
+    );
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json; charset=utf-8').send(rendered.json);
+  });
+
+  router.get('/api/v1/sites/:site/counts', async (req, res) => {
+    const site: SiteRecord = res.locals.site;
+    const query = parseInput(countsQuerySchema, req.query);
+    res.setHeader('Cache-Control', 'public, max-age=10, stale-while-revalidate=60');
+    res.json({ counts: await countComments(ctx, site.id, query.page) });
+  });
+
+  return router;
+}
+
+/**
+ * Where a plain HTML form goes after posting: back to its page, but only on an origin the site trusts,
+ * so the endpoint cannot be used as an open redirect.
+ */
+function redirectTarget(ctx: AppContext, site: SiteRecord, pageUrl: string | null, pageKey: string, commentId: string): string {
+  if (pageUrl) {
+    try {
+      const url = new URL(pageUrl);
+      if (site.allowedOrigins.includes(url.origin) || url.origin === new URL(ctx.publicUrl).origin) {
+        url.hash = `parley-${commentId}`;
+        return url.toString();
+      }
+    } catch {
+      /* fall back below */
+    }
+  }
+  return `${ctx.publicUrl}/embed/${encodeURIComponent(site.id)}?page=${encodeURIComponent(pageKey)}#parley-${commentId}`;
+}
+

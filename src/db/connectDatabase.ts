@@ -1,0 +1,42 @@
+import type { Pool } from 'pg';
+import type { Config } from '../config';
+import type { PrismaClient } from '../generated/prisma/client';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
+import { migrate } from './migrator';
+import { createPool } from './pool';
+import { createPrismaClient } from './prismaClient';
+
+export interface Database {
+  pool: Pool;
+  prisma: PrismaClient;
+  embedded: EmbeddedPostgres | null;
+  close(): Promise<void>;
+}
+
+/**
+ * One code path for both modes: with DATABASE_URL, that Postgres; without, an embedded PGlite in DATA_DIR,
+ * reached over a local socket through the same pg pool (of one connection, PGlite's limit).
+ * Both run the same migrations before anything else touches the database.
+ */
+export async function connectDatabase(config: Config): Promise<Database> {
+  const embedded = config.databaseUrl
+    ? null
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedDbPort });
+  const pool = createPool({
+    connectionString: config.databaseUrl ?? embedded!.url,
+    max: embedded ? 1 : config.databasePoolSize,
+    connectTimeoutMs: embedded ? 30_000 : config.databaseConnectTimeoutMs,
+  });
+  await migrate(pool);
+  const prisma = createPrismaClient(pool);
+  return {
+    pool,
+    prisma,
+    embedded,
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      await pool.end().catch(() => {});
+      await embedded?.stop().catch(() => {});
+    },
+  };
+}

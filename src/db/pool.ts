@@ -1,0 +1,32 @@
+import pg, { Pool, types } from 'pg';
+
+// Prisma stores DateTime as UTC in TIMESTAMP(3) columns; raw queries must read and write them as UTC too,
+// whatever the machine's time zone.
+pg.defaults.parseInputDatesAsUTC = true;
+types.setTypeParser(1114, (v) => new Date(v.replace(' ', 'T') + 'Z'));
+// BIGINT (job and audit ids) arrives as a string from pg; keep it so (ids are opaque strings in the API).
+types.setTypeParser(20, (v) => v);
+
+export interface PoolOptions {
+  connectionString: string;
+  max: number;
+  /** Give up waiting for a connection after this long, so requests fail fast with 503. */
+  connectTimeoutMs: number;
+  /** Postgres schema to use (tests give each file its own). */
+  schema?: string;
+}
+
+export function createPool(opts: PoolOptions): Pool {
+  const pool = new Pool({
+    connectionString: opts.connectionString,
+    max: opts.max,
+    connectionTimeoutMillis: opts.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    // A statement that runs away must not hold a connection forever.
+    statement_timeout: 15_000,
+    options: opts.schema ? `-c search_path="${opts.schema}"` : undefined,
+  });
+  // An idle client losing its connection (Postgres restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  return pool;
+}

@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../context';
+import { AppError, errors } from './AppError';
+import { consumeRateLimit } from './rateLimit';
+
+export interface AuthenticatedModerator {
+  id: string;
+  name: string;
+  siteIds: string[];
+}
+
+/** API keys look like `pk_<43 base64url chars>`; only their SHA-256 is stored. */
+export function newApiKey(): { key: string; hash: string } {
+  const key = `pk_${crypto.randomBytes(32).toString('base64url')}`;
+  return { key, hash: hashApiKey(key) };
+}
+
+export function hashApiKey(key: string): string {
+  return crypto.createHash('sha256').update(key).digest('hex');
+}
+
+// Failed attempts per client address before it must wait: enough for typos, far too few for guessing.
+const FAILED_AUTH_LIMIT = { max: 20, windowSeconds: 300 };
+
+/**
+ * `Authorization: Bearer <key>`. The key is looked up by its digest (an indexed equality on a
+ * 256-bit hash, so timing reveals nothing useful); revoked keys and revoked moderators are refused.
+ * Failed attempts are counted per IP in Postgres, shared by all instances, against key guessing.
+ */
+export function requireModerator(ctx: AppContext): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header.trim());
+    const limiterKey = `auth-fail:${req.ip ?? 'unknown'}`;
+    const moderator = match ? await findModeratorByKey(ctx, match[1]) : null;
+    if (!moderator) {
+      const hit = await consumeRateLimit(ctx.pool, limiterKey, FAILED_AUTH_LIMIT, ctx.now());
+      if (!hit.allowed) {
+        return next(new AppError('rate_limited', 'Too many failed sign-in attempts. Please wait.', undefined, hit.retryAfter));
+      }
+      return next(errors.unauthorized(header ? 'This API key is not valid.' : 'A valid API key is required.'));
+    }
+    res.locals.moderator = moderator;
+    next();
+  };
+}
+
+async function findModeratorByKey(ctx: AppContext, key: string): Promise<AuthenticatedModerator | null> {
+  const row = await ctx.prisma.apiKey.findUnique({
+    where: { keyHash: hashApiKey(key) },
+    select: {
+      revokedAt: true,
+      moderator: { select: { id: true, name: true, revokedAt: true, sites: { select: { siteId: true } } } },
+    },
+  });
+  if (!row || row.revokedAt || row.moderator.revokedAt) return null;
+  return { id: row.moderator.id, name: row.moderator.name, siteIds: row.moderator.sites.map((s) => s.siteId) };
+}
+
+export function currentModerator(res: { locals: Record<string, unknown> }): AuthenticatedModerator {
+  return res.locals.moderator as AuthenticatedModerator;
+}

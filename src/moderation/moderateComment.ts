@@ -1,0 +1,121 @@
+import type { AppContext, Tx } from '../context';
+import type { CommentStatus } from '../generated/prisma/enums';
+import { errors } from '../http/AppError';
+import { enqueueApprovalNotifications } from '../notifications/enqueue';
+import { trainOnDecision } from '../spam/trainOnDecision';
+import { MOD_COMMENT_SELECT, presentModComment, type ModComment } from './presentModComment';
+
+export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'restore', 'delete'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+const TARGET_STATUS: Record<ModerationAction, CommentStatus> = {
+  approve: 'approved',
+  reject: 'rejected',
+  spam: 'spam',
+  restore: 'pending',
+  delete: 'deleted',
+};
+
+export type ActedVia = 'api' | 'email' | 'cli';
+
+interface Actor {
+  moderatorId: string;
+  /** Sites the moderator may act on; looked up when not given (one-click links know only the id). */
+  siteIds?: string[];
+  via: ActedVia;
+}
+
+/**
+ * Moves a comment to the status the action names, under a row lock so two moderators acting at once
+ * stay consistent. Repeating the action that produced the current state changes nothing (and logs nothing).
+ * Every real change writes an audit event, keeps the page's public count and version in step, trains the
+ * spam model, and on approval queues the reply and author notifications, all in one transaction.
+ */
+export async function moderateComment(
+  ctx: AppContext,
+  args: Actor & { commentId: string; action: ModerationAction },
+): Promise<{ comment: ModComment; changed: boolean }> {
+  const siteIds = args.siteIds ?? (await moderatorSiteIds(ctx, args.moderatorId));
+  const target = TARGET_STATUS[args.action];
+  const now = ctx.now();
+  const changed = await ctx.prisma.$transaction(async (tx) => {
+    const current = await lockComment(tx, args.commentId, siteIds);
+    if (current.status === target) return false;
+    await tx.comment.update({
+      where: { id: current.id },
+      data: { status: target, moderatedAt: now, moderatedById: args.moderatorId, updatedAt: now },
+    });
+    await adjustPage(tx, current.pageId, current.status, target);
+    await tx.auditEvent.create({
+      data: {
+        siteId: current.siteId, commentId: current.id, moderatorId: args.moderatorId, action: args.action,
+        fromStatus: current.status, toStatus: target, via: args.via, createdAt: now,
+      },
+    });
+    await trainOnDecision(tx, current, target);
+    if (target === 'approved') await enqueueApprovalNotifications(tx, { commentId: current.id });
+    return true;
+  });
+  return { comment: await loadModComment(ctx, args.commentId), changed };
+}
+
+/** Edits a comment's text; the old text stays in the audit log. */
+export async function editComment(
+  ctx: AppContext,
+  args: Actor & { commentId: string; body: string },
+): Promise<ModComment> {
+  const siteIds = args.siteIds ?? (await moderatorSiteIds(ctx, args.moderatorId));
+  const now = ctx.now();
+  await ctx.prisma.$transaction(async (tx) => {
+    const current = await lockComment(tx, args.commentId, siteIds);
+    if (current.body === args.body) return;
+    await tx.comment.update({ where: { id: current.id }, data: { body: args.body, updatedAt: now } });
+    if (current.status === 'approved') {
+      await tx.page.update({ where: { id: current.pageId }, data: { version: { increment: 1 } } });
+    }
+    await tx.auditEvent.create({
+      data: {
+        siteId: current.siteId, commentId: current.id, moderatorId: args.moderatorId, action: 'edit',
+        fromStatus: current.status, toStatus: current.status, oldBody: current.body, newBody: args.body,
+        via: args.via, createdAt: now,
+      },
+    });
+  });
+  return loadModComment(ctx, args.commentId);
+}
+
+export async function moderatorSiteIds(ctx: AppContext, moderatorId: string): Promise<string[]> {
+  const moderator = await ctx.prisma.moderator.findUnique({
+    where: { id: moderatorId },
+    select: { revokedAt: true, sites: { select: { siteId: true } } },
+  });
+  if (!moderator || moderator.revokedAt) throw errors.forbidden('This moderator may no longer moderate.');
+  return moderator.sites.map((s) => s.siteId);
+}
+
+export async function loadModComment(ctx: AppContext, id: string): Promise<ModComment> {
+  const row = await ctx.prisma.comment.findUniqueOrThrow({ where: { id }, select: MOD_COMMENT_SELECT });
+  return presentModComment(row);
+}
+
+/** Comments on sites the moderator does not moderate are "not found": their existence is not revealed. */
+async function lockComment(tx: Tx, commentId: string, siteIds: string[]) {
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id"::text AS id FROM "Comment" WHERE "id" = ${commentId}::uuid FOR UPDATE`;
+  if (!locked.length) throw errors.notFound('Comment');
+  const comment = await tx.comment.findUniqueOrThrow({
+    where: { id: commentId },
+    select: { id: true, siteId: true, pageId: true, status: true, body: true, name: true, email: true, website: true, trainedAs: true },
+  });
+  if (!siteIds.includes(comment.siteId)) throw errors.notFound('Comment');
+  return comment;
+}
+
+async function adjustPage(tx: Tx, pageId: string, from: CommentStatus, to: CommentStatus): Promise<void> {
+  const delta = (to === 'approved' ? 1 : 0) - (from === 'approved' ? 1 : 0);
+  if (delta === 0) return;
+  await tx.page.update({
+    where: { id: pageId },
+    data: { approvedCount: { increment: delta }, version: { increment: 1 } },
+  });
+}

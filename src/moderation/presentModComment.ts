@@ -1,0 +1,39 @@
+import { presentPublicComment } from '../comments/presentComment';
+import type { CommentStatus } from '../generated/prisma/enums';
+
+/** Everything a moderator sees about a comment, email and ip included. Never sent to the public. */
+export const MOD_COMMENT_SELECT = {
+  id: true, siteId: true, parentId: true, name: true, email: true, website: true, body: true, status: true,
+  reasons: true, spamScore: true, ip: true, userAgent: true, createdAt: true, moderatedAt: true, notifyReplies: true,
+  page: { select: { key: true, url: true, title: true } },
+  moderatedBy: { select: { id: true, name: true } },
+} as const;
+
+export interface ModCommentRow {
+  id: string; siteId: string; parentId: string | null; name: string; email: string; website: string | null;
+  body: string; status: CommentStatus; reasons: string[]; spamScore: number | null; ip: string | null;
+  userAgent: string | null; createdAt: Date; moderatedAt: Date | null; notifyReplies: boolean;
+  page: { key: string; url: string | null; title: string | null };
+  moderatedBy: { id: string; name: string } | null;
+}
+
+export function presentModComment(row: ModCommentRow) {
+  return {
+    ...presentPublicComment(row),
+    status: row.status,
+    body: row.body,
+    email: row.email,
+    site: row.siteId,
+    page: row.page.key,
+    pageUrl: row.page.url,
+    pageTitle: row.page.title,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    reasons: row.reasons,
+    spamScore: row.spamScore,
+    notifyReplies: row.notifyReplies,
+    moderatedAt: row.moderatedAt?.toISOString() ?? null,
+    moderatedBy: row.moderatedBy,
+  };
+}
+export type ModComment = ReturnType<typeof presentModComment>;

@@ -1,0 +1,46 @@
+import type { Tx } from '../context';
+import { enqueueJob } from './queue';
+
+/**
+ * The core's entry points into the outbox. Both run inside the caller's transaction, so the
+ * notification is stored if and only if the comment change is: nothing to lose between the two.
+ */
+
+/** A new held comment: one job, fanned out to the site's moderators by the worker. */
+export async function enqueueNewCommentNotification(tx: Tx, job: { commentId: string; siteId?: string }): Promise<void> {
+  const siteId = job.siteId ?? (await tx.comment.findUniqueOrThrow({ where: { id: job.commentId }, select: { siteId: true } })).siteId;
+  await enqueueJob(tx, 'notify_new_comment', { siteId, commentId: job.commentId });
+}
+
+/**
+ * A comment was approved (or published on submission, with publishedOnSubmit): tell the parent's author
+ * about the reply, and the author that their comment is out. Each happens at most once per comment,
+ * however often it is approved, restored and approved again. Who gets what is decided again when the
+ * job runs (opt-in, unsubscribes, own replies), so these jobs stay cheap to write here.
+ */
+export async function enqueueApprovalNotifications(
+  tx: Tx,
+  job: { commentId: string; publishedOnSubmit?: boolean },
+): Promise<void> {
+  const c = await tx.comment.findUnique({
+    where: { id: job.commentId },
+    select: { id: true, siteId: true, email: true, notifyReplies: true, parent: { select: { id: true, email: true, notifyReplies: true } } },
+  });
+  if (!c) return;
+  if (c.notifyReplies && !job.publishedOnSubmit && !(await alreadyQueued(tx, 'send_approved_notification', c.id))) {
+    await enqueueJob(tx, 'send_approved_notification', { siteId: c.siteId, commentId: c.id });
+  }
+  const parent = c.parent;
+  if (
+    parent?.notifyReplies &&
+    parent.email.trim().toLowerCase() !== c.email.trim().toLowerCase() &&
+    !(await alreadyQueued(tx, 'send_reply_notification', c.id))
+  ) {
+    await enqueueJob(tx, 'send_reply_notification', { siteId: c.siteId, commentId: c.id, parentId: parent.id });
+  }
+}
+
+async function alreadyQueued(tx: Tx, kind: string, commentId: string): Promise<boolean> {
+  const found = await tx.job.findFirst({ where: { kind, payload: { path: ['commentId'], equals: commentId } }, select: { id: true } });
+  return found !== null;
+}

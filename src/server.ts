@@ -1,0 +1,104 @@
+import http from 'node:http';
+import { createApp } from './app';
+import { ensureDemoSite, loadSecretKey } from './bootstrap';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { AppContext } from './context';
+import { connectDatabase } from './db/connectDatabase';
+import { createLogger } from './logger';
+
+const SHUTDOWN_STEP_MS = 8_000;
+
+/** Starts Parley: config -> database (migrated) -> HTTP -> worker. Returns a function that stops it in order. */
+export async function startServer(config: Config) {
+  const log = createLogger(config.logLevel);
+  const db = await connectDatabase(config);
+  const secret = loadSecretKey(config);
+  if (secret.generated && config.databaseUrl) {
+    log.warn('SECRET_KEY is not set: generated one in DATA_DIR. Set SECRET_KEY when running several instances.');
+  }
+
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address() as { port: number };
+  const publicUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
+
+  const ctx: AppContext = { config, prisma: db.prisma, pool: db.pool, log, now: () => new Date(), secretKey: secret.key, publicUrl };
+  let shuttingDown = false;
+  server.on('request', createApp(ctx, { shuttingDown: () => shuttingDown }));
+
+  const demoWanted = config.demoSite ?? !config.databaseUrl;
+  if (demoWanted) {
+    const demo = await ensureDemoSite(ctx);
+    if (demo) {
+      // Printed once, to the operator's terminal; only its hash is stored.
+      process.stdout.write(
+        `\n  Demo site "demo" created. Moderator API key (shown once, keep it):\n\n    ${demo.apiKey}\n\n`,
+      );
+    }
+  }
+  const worker = config.workerEnabled ? await startNotificationWorker(ctx) : null;
+  log.info({ url: publicUrl, database: db.embedded ? 'embedded' : 'server' }, 'Parley is listening');
+  process.stdout.write(`  Parley is running at ${publicUrl}  (demo page: ${publicUrl}/demo)\n`);
+
+  async function stop(): Promise<void> {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info('shutting down');
+    // 1. stop accepting, let in-flight requests finish
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.race([closed, delay(SHUTDOWN_STEP_MS)]);
+    server.closeAllConnections();
+    // 2. stop the worker claiming jobs, let its current send finish
+    await Promise.race([worker?.stop(), delay(SHUTDOWN_STEP_MS)]);
+    // 3. close the database
+    await db.close();
+  }
+  return { ctx, server, publicUrl, stop };
+}
+
+async function startNotificationWorker(ctx: AppContext): Promise<{ stop(): Promise<void> } | null> {
+  try {
+    const { startWorker } = await import('./notifications/worker');
+    return startWorker(ctx);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+function delay(ms: number) {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+}
+
+if (require.main === module) {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  startServer(config).then(
+    ({ stop }) => {
+      let signalled = false;
+      const onSignal = () => {
+        if (signalled) return;
+        signalled = true;
+        stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    },
+    (err) => {
+      process.stderr.write(`Parley could not start: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
