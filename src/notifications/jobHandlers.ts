@@ -1,0 +1,268 @@
+import type { AppContext, Tx } from '../context';
+import { enqueueJob, markJobSent, type ClaimedJob } from './queue';
+import { jobKinds, type JobKind, type JobPayload } from './jobKinds';
+import type { MailTransport, OutgoingMail } from './mailTransport';
+import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, unsubscribeUrl } from './links';
+import { renderModeratorEmail, type HeldComment } from './templates/moderatorEmail';
+import { renderDigestEmail } from './templates/digestEmail';
+import { renderApprovedEmail, renderReplyEmail } from './templates/authorEmails';
+
+/**
+ * What each job kind does. A handler either returns 'done' (the worker then marks the job sent),
+ * 'completed' (it marked the job sent itself, inside its own transaction), or asks to run later
+ * without the attempt counting.
+ */
+export type JobOutcome = { type: 'done' } | { type: 'completed' } | { type: 'defer'; delayMs: number; note: string };
+
+export interface JobRun {
+  ctx: AppContext;
+  transport: MailTransport;
+  job: ClaimedJob;
+  workerId: string;
+}
+
+/** A job that can never succeed (bad payload): straight to dead, no retries. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+const DONE: JobOutcome = { type: 'done' };
+/** How many comments a digest lists in full; the rest are counted. */
+export const DIGEST_LIST_LIMIT = 50;
+
+const HELD_SELECT = {
+  id: true, siteId: true, parentId: true, name: true, email: true, website: true, body: true,
+  reasons: true, status: true, createdAt: true,
+  page: { select: { key: true, url: true, title: true } },
+  site: { select: { id: true, name: true } },
+} as const;
+
+type HeldRow = {
+  id: string; siteId: string; parentId: string | null; name: string; email: string; website: string | null;
+  body: string; reasons: string[]; status: string; createdAt: Date;
+  page: { key: string; url: string | null; title: string | null };
+  site: { id: string; name: string };
+};
+
+function toHeld(row: HeldRow): HeldComment {
+  return {
+    id: row.id, name: row.name, email: row.email, website: row.website, body: row.body, reasons: row.reasons,
+    status: row.status, createdAt: row.createdAt, isReply: row.parentId !== null,
+    pageTitle: row.page.title, pageUrl: row.page.url, pageKey: row.page.key,
+  };
+}
+
+function payloadOf<K extends JobKind>(kind: K, job: ClaimedJob): JobPayload<K> {
+  const parsed = jobKinds[kind].payload.safeParse(job.payload);
+  if (!parsed.success) throw new PermanentJobError(`invalid payload for ${kind}`);
+  return parsed.data as JobPayload<K>;
+}
+
+/** The moderator, if they still moderate the site and are not revoked. */
+async function activeSiteModerator(db: AppContext['prisma'] | Tx, siteId: string, moderatorId: string) {
+  const sm = await db.siteModerator.findUnique({
+    where: { siteId_moderatorId: { siteId, moderatorId } },
+    select: {
+      notifyMode: true, digestMinutes: true, lastDigestAt: true,
+      moderator: { select: { id: true, name: true, email: true, revokedAt: true } },
+    },
+  });
+  return sm && !sm.moderator.revokedAt ? sm : null;
+}
+
+/** Fan-out: one email job per moderator (or a digest slot), written with the job's completion in one transaction. */
+async function notifyNewComment(run: JobRun): Promise<JobOutcome> {
+  const p = payloadOf('notify_new_comment', run.job);
+  await run.ctx.prisma.$transaction(async (tx) => {
+    const comment = await tx.comment.findUnique({ where: { id: p.commentId }, select: { id: true, siteId: true, status: true } });
+    if (comment && comment.status !== 'deleted' && comment.status !== 'spam') {
+      const mods = await tx.siteModerator.findMany({
+        where: { siteId: comment.siteId, moderator: { revokedAt: null } },
+        select: { moderatorId: true, notifyMode: true, digestMinutes: true },
+        orderBy: { moderatorId: 'asc' },
+      });
+      for (const m of mods) {
+        if (m.notifyMode === 'digest') {
+          await scheduleDigest(tx, comment.siteId, m.moderatorId, m.digestMinutes);
+        } else {
+          await enqueueJob(tx, 'send_moderator_email', { siteId: comment.siteId, commentId: comment.id, moderatorId: m.moderatorId });
+        }
+      }
+    }
+    // If another worker took this job over meanwhile, this throws and the fan-out above is rolled back.
+    await markJobSent(tx, run.job, run.workerId, { throwIfLost: true });
+  });
+  return { type: 'completed' };
+}
+
+/**
+ * Makes sure one digest job is waiting for this moderator, due when their interval allows.
+ * The SiteModerator row lock serialises concurrent fan-outs, so they never queue two.
+ */
+async function scheduleDigest(tx: Tx, siteId: string, moderatorId: string, digestMinutes: number): Promise<void> {
+  const [row] = await tx.$queryRawUnsafe<{ wait_ms: number | null }[]>(
+    `SELECT GREATEST(0, EXTRACT(EPOCH FROM ("lastDigestAt" + $3 * interval '1 minute' - timezone('UTC', now()))) * 1000)::float8 AS wait_ms
+     FROM "SiteModerator" WHERE "siteId" = $1 AND "moderatorId" = $2::uuid FOR UPDATE`,
+    siteId, moderatorId, digestMinutes,
+  );
+  if (!row) return;
+  const waiting = await tx.$queryRawUnsafe<{ id: unknown }[]>(
+    `SELECT "id" FROM "Job" WHERE "kind" = 'send_moderator_digest' AND "status" IN ('queued', 'retrying')
+       AND "payload"->>'siteId' = $1 AND "payload"->>'moderatorId' = $2 LIMIT 1`,
+    siteId, moderatorId,
+  );
+  if (waiting.length) return;
+  await enqueueJob(tx, 'send_moderator_digest', { siteId, moderatorId }, { delayMs: row.wait_ms ?? 0 });
+}
+
+async function sendModeratorEmail(run: JobRun): Promise<JobOutcome> {
+  const { ctx, job } = run;
+  const p = payloadOf('send_moderator_email', job);
+  const sm = await activeSiteModerator(ctx.prisma, p.siteId, p.moderatorId);
+  const row = await ctx.prisma.comment.findUnique({ where: { id: p.commentId }, select: HELD_SELECT });
+  if (!sm || !row || row.status === 'deleted') {
+    ctx.log.info({ jobId: job.id }, 'moderator email skipped: moderator or comment gone');
+    return DONE;
+  }
+  const links = moderationLinks(ctx, row.id, sm.moderator.id);
+  const email = renderModeratorEmail({
+    site: row.site, moderatorName: sm.moderator.name, comment: toHeld(row), links,
+    moderationUrl: moderationQueueUrl(ctx, row.siteId),
+  });
+  await run.transport.send(mailTo(ctx, job, sm.moderator, email, { links: { ...links } }));
+  return DONE;
+}
+
+async function sendModeratorDigest(run: JobRun): Promise<JobOutcome> {
+  const { ctx, job } = run;
+  const p = payloadOf('send_moderator_digest', job);
+  const sm = await activeSiteModerator(ctx.prisma, p.siteId, p.moderatorId);
+  if (!sm) return DONE;
+  // Reserve the slot before sending, so two digest jobs can never both go out within one interval.
+  const [slot] = await ctx.prisma.$queryRawUnsafe<{ reserved: boolean; previous: Date | null; wait_ms: number }[]>(
+    `WITH cur AS (
+       SELECT "lastDigestAt" AS previous FROM "SiteModerator" WHERE "siteId" = $1 AND "moderatorId" = $2::uuid FOR UPDATE),
+     upd AS (
+       UPDATE "SiteModerator" SET "lastDigestAt" = timezone('UTC', now())
+       WHERE "siteId" = $1 AND "moderatorId" = $2::uuid
+         AND ("lastDigestAt" IS NULL OR "lastDigestAt" + $3 * interval '1 minute' <= timezone('UTC', now()))
+       RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM upd) AS reserved, cur.previous,
+       GREATEST(0, EXTRACT(EPOCH FROM (cur.previous + $3 * interval '1 minute' - timezone('UTC', now()))) * 1000)::float8 AS wait_ms
+     FROM cur`,
+    p.siteId, p.moderatorId, sm.digestMinutes,
+  );
+  if (!slot) return DONE;
+  if (!slot.reserved) return { type: 'defer', delayMs: Math.max(1000, Number(slot.wait_ms)), note: 'digest not due yet' };
+  try {
+    const where = { siteId: p.siteId, status: 'pending' as const };
+    const [rows, total] = await Promise.all([
+      ctx.prisma.comment.findMany({ where, select: HELD_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: DIGEST_LIST_LIMIT }),
+      ctx.prisma.comment.count({ where }),
+    ]);
+    if (total === 0) {
+      await restoreDigestSlot(ctx, p.siteId, p.moderatorId, slot.previous);
+      return DONE;
+    }
+    const items = rows.map((row) => ({ comment: toHeld(row), links: moderationLinks(ctx, row.id, sm.moderator.id) }));
+    const email = renderDigestEmail({
+      site: rows[0].site, moderatorName: sm.moderator.name, comments: items, totalPending: total,
+      moderationUrl: moderationQueueUrl(ctx, p.siteId),
+    });
+    const links: Record<string, string> = {};
+    items.forEach((it, i) => {
+      links[`${i + 1}.approve`] = it.links.approve;
+      links[`${i + 1}.reject`] = it.links.reject;
+      links[`${i + 1}.spam`] = it.links.spam;
+    });
+    await run.transport.send(mailTo(ctx, job, sm.moderator, email, { links }));
+    return DONE;
+  } catch (err) {
+    // Not sent: give the slot back so the retry is not held back a whole interval.
+    await restoreDigestSlot(ctx, p.siteId, p.moderatorId, slot.previous).catch(() => {});
+    throw err;
+  }
+}
+
+async function restoreDigestSlot(ctx: AppContext, siteId: string, moderatorId: string, previous: Date | null) {
+  await ctx.prisma.siteModerator.update({
+    where: { siteId_moderatorId: { siteId, moderatorId } },
+    data: { lastDigestAt: previous },
+  });
+}
+
+const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+async function sendReplyNotification(run: JobRun): Promise<JobOutcome> {
+  const { ctx, job } = run;
+  const p = payloadOf('send_reply_notification', job);
+  const [reply, parent] = await Promise.all([
+    ctx.prisma.comment.findUnique({ where: { id: p.commentId }, select: HELD_SELECT }),
+    ctx.prisma.comment.findUnique({
+      where: { id: p.parentId },
+      select: { id: true, name: true, email: true, body: true, status: true, notifyReplies: true },
+    }),
+  ]);
+  // Checked again at send time: the reply may have been un-approved, or the parent's author unsubscribed.
+  if (!reply || !parent || reply.status !== 'approved' || !parent.notifyReplies || parent.status !== 'approved' || sameAddress(reply.email, parent.email)) {
+    return DONE;
+  }
+  const unsub = unsubscribeUrl(ctx, parent.id);
+  const email = renderReplyEmail({
+    siteName: reply.site.name, recipientName: parent.name, replierName: reply.name, replyBody: reply.body,
+    parentBody: parent.body, pageTitle: reply.page.title?.trim() || reply.page.key,
+    replyUrl: commentPermalink(reply.page.url, reply.id), unsubscribeUrl: unsub,
+  });
+  await run.transport.send(mailTo(ctx, job, parent, email, { unsubscribe: unsub }));
+  return DONE;
+}
+
+async function sendApprovedNotification(run: JobRun): Promise<JobOutcome> {
+  const { ctx, job } = run;
+  const p = payloadOf('send_approved_notification', job);
+  const c = await ctx.prisma.comment.findUnique({
+    where: { id: p.commentId },
+    select: { ...HELD_SELECT, notifyReplies: true },
+  });
+  if (!c || c.status !== 'approved' || !c.notifyReplies) return DONE;
+  const unsub = unsubscribeUrl(ctx, c.id);
+  const email = renderApprovedEmail({
+    siteName: c.site.name, authorName: c.name, body: c.body, pageTitle: c.page.title?.trim() || c.page.key,
+    commentUrl: commentPermalink(c.page.url, c.id), unsubscribeUrl: unsub,
+  });
+  await run.transport.send(mailTo(ctx, job, c, email, { unsubscribe: unsub }));
+  return DONE;
+}
+
+function mailTo(
+  ctx: AppContext,
+  job: ClaimedJob,
+  to: { name: string; email: string },
+  email: { subject: string; text: string; html: string },
+  extra: { links?: Record<string, string>; unsubscribe?: string },
+): OutgoingMail {
+  const headers: Record<string, string> = { 'X-Parley-Job': job.id };
+  if (extra.unsubscribe) {
+    // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to this URL.
+    headers['List-Unsubscribe'] = `<${extra.unsubscribe}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  return {
+    to: { name: to.name, address: to.email },
+    ...email,
+    messageId: jobMessageId(ctx, job.id),
+    headers,
+    links: extra.links ?? (extra.unsubscribe ? { unsubscribe: extra.unsubscribe } : undefined),
+  };
+}
+
+export const jobHandlers: Record<JobKind, (run: JobRun) => Promise<JobOutcome>> = {
+  notify_new_comment: notifyNewComment,
+  send_moderator_email: sendModeratorEmail,
+  send_moderator_digest: sendModeratorDigest,
+  send_reply_notification: sendReplyNotification,
+  send_approved_notification: sendApprovedNotification,
+};

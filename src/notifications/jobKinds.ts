@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Every job the outbox knows, with its payload schema and retry settings, in one place.
+ * Payloads hold ids only (never an email address): recipients are read when the job runs,
+ * so an unsubscribe or a revoked moderator takes effect even for queued work.
+ * Every payload carries siteId, so a moderator's job listing can be limited to their sites.
+ */
+const id = z.string().min(1).max(100);
+
+export const jobKinds = {
+  /** Written in the comment's insert transaction; fans out into one email job per moderator. */
+  notify_new_comment: {
+    payload: z.object({ siteId: id, commentId: id }),
+    maxAttempts: 10,
+    sendsMail: false,
+  },
+  /** One moderator email about one comment. */
+  send_moderator_email: {
+    payload: z.object({ siteId: id, commentId: id, moderatorId: id }),
+    maxAttempts: 8,
+    sendsMail: true,
+  },
+  /** One digest email listing a site's pending comments to one moderator. */
+  send_moderator_digest: {
+    payload: z.object({ siteId: id, moderatorId: id }),
+    maxAttempts: 8,
+    sendsMail: true,
+  },
+  /** Tells the author of an approved reply's parent that someone answered. */
+  send_reply_notification: {
+    payload: z.object({ siteId: id, commentId: id, parentId: id }),
+    maxAttempts: 8,
+    sendsMail: true,
+  },
+  /** Tells an author their comment was approved. */
+  send_approved_notification: {
+    payload: z.object({ siteId: id, commentId: id }),
+    maxAttempts: 8,
+    sendsMail: true,
+  },
+} as const;
+
+export type JobKind = keyof typeof jobKinds;
+export type JobPayload<K extends JobKind> = z.infer<(typeof jobKinds)[K]['payload']>;
+
+export const JOB_KIND_NAMES = Object.keys(jobKinds) as JobKind[];
+export const MAIL_JOB_KINDS = JOB_KIND_NAMES.filter((k) => jobKinds[k].sendsMail);
+export const NON_MAIL_JOB_KINDS = JOB_KIND_NAMES.filter((k) => !jobKinds[k].sendsMail);
+
+export function isJobKind(kind: string): kind is JobKind {
+  return Object.prototype.hasOwnProperty.call(jobKinds, kind);
+}
+
+/**
+ * A 5xx reply says the message itself is refused; retrying it for hours only delays the dead state
+ * an operator needs to see. It is still retried a little, since some servers answer 5xx for
+ * passing trouble.
+ */
+export const PERMANENT_FAILURE_MAX_ATTEMPTS = 3;

@@ -1,0 +1,38 @@
+import type { AppContext } from '../context';
+import { MODERATE_ACTIONS, moderateLinkToken, unsubscribeLinkToken } from './linkTokens';
+import type { ModerationLinks } from './templates/moderatorEmail';
+
+/** Absolute URLs for the links emails carry. */
+
+export function moderationLinks(ctx: AppContext, commentId: string, moderatorId: string): ModerationLinks {
+  const now = ctx.now();
+  const [approve, reject, spam] = MODERATE_ACTIONS.map(
+    (action) => `${ctx.publicUrl}/moderate/${moderateLinkToken(ctx.secretKey, { commentId, moderatorId, action, now })}`,
+  );
+  return { approve, reject, spam };
+}
+
+export function unsubscribeUrl(ctx: AppContext, commentId: string): string {
+  return `${ctx.publicUrl}/unsubscribe/${unsubscribeLinkToken(ctx.secretKey, { commentId, now: ctx.now() })}`;
+}
+
+export function moderationQueueUrl(ctx: AppContext, siteId: string): string {
+  return `${ctx.publicUrl}/api/v1/moderation/comments?status=pending&site=${encodeURIComponent(siteId)}`;
+}
+
+/** pageUrl#parley-<id>, the anchor the widget gives each comment. */
+export function commentPermalink(pageUrl: string | null, commentId: string): string | null {
+  if (!pageUrl) return null;
+  return `${pageUrl.split('#')[0]}#parley-${commentId}`;
+}
+
+/** The Message-ID of a job's email: the same on every attempt, so a resend is recognisably one message. */
+export function jobMessageId(ctx: AppContext, jobId: string): string {
+  let host = 'parley.invalid';
+  try {
+    host = new URL(ctx.publicUrl).hostname || host;
+  } catch {
+    /* keep the fallback */
+  }
+  return `<parley-job-${jobId}@${host}>`;
+}
