@@ -1,0 +1,146 @@
+import { avatarHue, initials } from '../../widget/avatar';
+import { AUTHOR_LINK_REL, safeHttpUrl } from '../../widget/links';
+import { STRINGS, type Lang, type Strings } from '../../widget/strings';
+import { exactTime, relativeTime } from '../../widget/time';
+import type { ThreadComment, ThreadResponse } from '../comments/listThread';
+import { html, raw, type SafeHtml } from './html';
+
+/** What the reader asked the embed page for, carried through every link and the form. */
+export interface EmbedQuery {
+  page: string;
+  lang?: Lang;
+  theme?: 'light' | 'dark';
+  /** The real article's URL and title, when a site iframes the embed page. */
+  url?: string;
+  title?: string;
+}
+
+export type FormValues = Partial<Record<'name' | 'email' | 'website' | 'body', string>> & { notifyReplies?: boolean };
+
+export interface EmbedPageInput {
+  siteId: string;
+  siteName: string;
+  thread: ThreadResponse;
+  query: EmbedQuery;
+  lang: Lang;
+  now: Date;
+  maxDepth: number;
+  replyTo?: string;
+  cursor?: string;
+  values?: FormValues;
+  errors?: Record<string, string>;
+  notice?: { text: string; bad: boolean };
+  formToken?: string;
+  /** Absolute URL of the embed page, sent as pageUrl when the site gave none. */
+  selfUrl: string;
+}
+
+export function embedHref(siteId: string, q: EmbedQuery, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams({ page: q.page });
+  if (q.lang) params.set('lang', q.lang);
+  if (q.theme) params.set('theme', q.theme);
+  if (q.url) params.set('url', q.url);
+  if (q.title) params.set('title', q.title);
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  return `/embed/${encodeURIComponent(siteId)}?${params}`;
+}
+
+/** The thread and the form as plain HTML: works with no JavaScript at all, in an iframe or on its own. */
+export function renderEmbedPage(input: EmbedPageInput): SafeHtml {
+  const { thread, lang, query, siteId } = input;
+  const t = STRINGS[lang];
+  const closed = thread.page.closed;
+  const replyTarget = input.replyTo ? findComment(thread.comments, input.replyTo) : undefined;
+  const form = closed ? html`<p class="nt">${t.closed}</p>` : renderForm(input, t, replyTarget);
+  const renderTree = (c: ThreadComment, depth: number): SafeHtml => {
+    const website = safeHttpUrl(c.website);
+    const canReply = !closed && c.status === 'approved' && depth < input.maxDepth;
+    return html`<li class="${c.status === 'pending' ? 'c pending' : 'c'}" id="parley-${c.id}">
+<article class="cb"><div class="av h${avatarHue(c.name)}" aria-hidden="true">${initials(c.name)}</div><div class="cm">
+<div class="hd">${website ? html`<a class="nm" href="${website}" rel="${AUTHOR_LINK_REL}" target="_blank">${c.name}</a>` : html`<span class="nm">${c.name}</span>`}
+<time datetime="${c.createdAt}" title="${exactTime(c.createdAt, lang, 'UTC')} UTC">${relativeTime(c.createdAt, input.now, lang)}</time></div>
+${c.status === 'pending' && html`<p class="pd">${t.awaiting}</p>`}
+<div class="tx">${raw(c.html)}</div>
+${canReply && html`<a class="lk" href="${embedHref(siteId, query, { replyTo: c.id })}#parley-respond" aria-label="${t.replyTo(c.name)}">${t.reply}</a>`}
+${replyTarget?.id === c.id && form}
+</div></article>
+${c.replies.length > 0 && html`<ol class="replies">${c.replies.map((r) => renderTree(r, depth + 1))}</ol>`}
+</li>`;
+  };
+
+  const title = query.title || thread.page.title || input.siteName;
+  const more = thread.nextCursor
+    ? html`<p><a class="bt2" href="${embedHref(siteId, query, { cursor: thread.nextCursor })}">${t.showMore}</a></p>`
+    : '';
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="strict-origin-when-cross-origin">
+<title>${t.region} – ${title}</title>
+<link rel="stylesheet" href="/embed.css">
+</head>
+<body>
+<main class="p${query.theme ? ` ${query.theme}` : ''}" aria-labelledby="parley-count">
+<h1 id="parley-count">${t.count(thread.total)}</h1>
+${input.notice && html`<p class="st ${input.notice.bad ? 'bad' : 'ok'}" role="status">${input.notice.text}</p>`}
+<ol class="th">${thread.comments.map((c) => renderTree(c, 0))}</ol>
+${more}
+${!replyTarget && form}
+</main>
+</body>
+</html>
+`;
+}
+
+function findComment(list: ThreadComment[], id: string): ThreadComment | undefined {
+  for (const c of list) {
+    if (c.id === id) return c;
+    const inner = findComment(c.replies, id);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+function renderForm(input: EmbedPageInput, t: Strings, replyTarget: ThreadComment | undefined): SafeHtml {
+  const v = input.values ?? {};
+  const errors = input.errors ?? {};
+  const { query, siteId } = input;
+  const field = (name: 'name' | 'email' | 'website' | 'body', label: string, type: string, required: boolean) => {
+    const error = errors[name] ?? (name === 'body' ? errors.comment : undefined);
+    const describedBy = name === 'email' ? `parley-note parley-err-${name}` : `parley-err-${name}`;
+    const common = html`id="parley-${name}" name="${name}" aria-describedby="${describedBy}"${required ? raw(' required') : ''}${error ? raw(' aria-invalid="true"') : ''}`;
+    const control =
+      type === 'textarea'
+        ? html`<textarea ${common} rows="6">${v.body ?? ''}</textarea>`
+        : html`<input type="${type}" ${common} value="${v[name] ?? ''}"${raw(autocomplete(name))}>`;
+    return html`<div class="fd"><label for="parley-${name}">${label}${required && html` <span class="rq" aria-hidden="true">*</span>`}</label>
+${control}<p class="er" id="parley-err-${name}" aria-live="polite">${error ?? ''}</p></div>`;
+  };
+  const loose = Object.entries(errors)
+    .filter(([k]) => !['name', 'email', 'website', 'body', 'comment'].includes(k))
+    .map(([, m]) => m);
+  return html`<div class="fw" id="parley-respond">
+<form method="post" action="${embedHref(siteId, query)}" novalidate aria-labelledby="parley-reply-title">
+<h2 id="parley-reply-title">${replyTarget ? t.replyTo(replyTarget.name) : t.leaveReply}</h2>
+<p class="nt" id="parley-note">${t.emailNote}</p>
+<input type="hidden" name="page" value="${query.page}">
+<input type="hidden" name="pageUrl" value="${query.url || input.selfUrl}">
+${query.title && html`<input type="hidden" name="pageTitle" value="${query.title}">`}
+${replyTarget && html`<input type="hidden" name="parentId" value="${replyTarget.id}">`}
+${input.formToken && html`<input type="hidden" name="formToken" value="${input.formToken}">`}
+${field('name', t.name, 'text', true)}
+${field('email', t.email, 'email', true)}
+${field('website', t.website, 'url', false)}
+${field('body', t.comment, 'textarea', true)}
+<div class="ck"><input type="checkbox" id="parley-notifyReplies" name="notifyReplies" value="true"${v.notifyReplies ? raw(' checked') : ''}><label for="parley-notifyReplies">${t.notify}</label></div>
+<div class="hp" aria-hidden="true"><label for="parley-hp">${t.honeypot}</label><input type="text" id="parley-hp" name="hp" tabindex="-1" autocomplete="off"></div>
+<div class="ac"><button type="submit" class="bt">${t.submit}</button>${replyTarget && html`<a class="bt2" href="${embedHref(siteId, query)}#parley-respond">${t.cancelReply}</a>`}</div>
+${loose.length > 0 && html`<p class="st bad" role="status">${loose.join(' ')}</p>`}
+</form></div>`;
+}
+
+function autocomplete(name: string): string {
+  return name === 'name' ? ' autocomplete="name"' : name === 'email' ? ' autocomplete="email"' : name === 'website' ? ' autocomplete="url"' : '';
+}
