@@ -1,0 +1,37 @@
+import { tokenize } from '../../../src/spam/tokenize';
+
+const doc = (over: Partial<Parameters<typeof tokenize>[0]> = {}) => ({
+  name: 'Jane Reader', email: 'jane@example.org', website: null, body: 'The council met.', ...over,
+});
+
+describe('tokenize', () => {
+  test.each([
+    ['words are folded', doc({ body: 'Café CAFÉ' }), ['cafe'], []],
+    ['word pairs', doc({ body: 'bus lane' }), ['bus', 'lane', 'bus lane'], []],
+    ['link domains and count', doc({ body: 'see https://www.cheap-meds.ru/buy' }),
+      ['links:1', 'domain:cheap-meds.ru', 'tld:ru', 'domain_word:cheap', 'domain_word:meds'], []],
+    ['three links bucket', doc({ body: 'https://a.example https://b.example https://c.example https://d.example' }), ['links:3+'], []],
+    ['website features', doc({ website: 'https://roofing-contractor-dallas.com' }),
+      ['has_website', 'website_domain:roofing-contractor-dallas.com', 'website_hyphenated', 'website_word:roofing'], ['no_website']],
+    ['no website', doc(), ['no_website', 'links:0'], ['has_website']],
+    ['name features', doc({ name: 'Cheap Pills 24' }), ['name:cheap', 'name:pills', 'name_has_digit', 'name_words:3'], []],
+    ['email domain only, never the address', doc({ email: 'spammer123@mail.example' }), ['email_domain:mail.example', 'email_digits'], []],
+    ['shape', doc({ body: 'CALL NOW +1 (555) 201-4432 AND WIN $500 CASH TODAY!!!' }), ['caps:high', 'exclaim:many', 'has_phone', 'has_money'], []],
+    ['long numbers collapse', doc({ body: 'order 1234567' }), ['num:long'], ['1234567']],
+  ])('%s', (_case, input, present, absent) => {
+    const tokens = tokenize(input);
+    for (const t of present) expect(tokens).toContain(t);
+    for (const t of absent) expect(tokens).not.toContain(t);
+  });
+
+  test('the email address itself is never a token', () => {
+    const tokens = tokenize(doc({ email: 'secret.person@example.org' }));
+    expect(tokens.some((t) => t.includes('secret'))).toBe(false);
+  });
+
+  test('each token once, and a bounded number of them', () => {
+    const tokens = tokenize(doc({ body: Array.from({ length: 5000 }, (_, i) => `w${i}`).join(' ') }));
+    expect(new Set(tokens).size).toBe(tokens.length);
+    expect(tokens.length).toBeLessThanOrEqual(600);
+  });
+});
