@@ -10,6 +10,7 @@ import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
 import { opsRouter } from './http/opsRoutes';
 import { safePath } from './logger';
 import { moderationRouter } from './moderation/routes';
+import { widgetRouter } from './widget/routes';
 
 export interface AppState {
   shuttingDown: () => boolean;
@@ -73,4 +74,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter];
