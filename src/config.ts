@@ -23,6 +23,8 @@ const envSchema = z.object({
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   /** Postgres connection string. Unset: run the embedded Postgres (PGlite) in DATA_DIR. */
   DATABASE_URL: optionalString,
+  /** Postgres schema for Parley's tables (default: the server's search_path, usually public). */
+  DATABASE_SCHEMA: optionalString.pipe(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain schema name').optional()),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Fail a query that waits longer than this for a connection, so requests fail fast with 503. */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
@@ -56,6 +58,7 @@ export type Config = Readonly<{
   host: string;
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
+  databaseSchema: string | undefined;
   databasePoolSize: number;
   databaseConnectTimeoutMs: number;
   dataDir: string;
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
     dataDir: path.resolve(e.DATA_DIR),

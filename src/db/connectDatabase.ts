@@ -26,9 +26,10 @@ export async function connectDatabase(config: Config): Promise<Database> {
     connectionString: config.databaseUrl ?? embedded!.url,
     max: embedded ? 1 : config.databasePoolSize,
     connectTimeoutMs: embedded ? 30_000 : config.databaseConnectTimeoutMs,
+    schema: embedded ? undefined : config.databaseSchema,
   });
   await migrate(pool);
-  const prisma = createPrismaClient(pool);
+  const prisma = createPrismaClient(pool, embedded ? undefined : config.databaseSchema);
   return {
     pool,
     prisma,

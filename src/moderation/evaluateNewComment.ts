@@ -1,8 +1,16 @@
-// PLACEHOLDER by the core engineer; the rules engineer replaces the body (keep the signature).
 import crypto from 'node:crypto';
+import { hashOwnerToken } from '../comments/ownerTokens';
 import type { AppContext } from '../context';
+import { errors } from '../http/AppError';
+import { consumeRateLimit } from '../http/rateLimit';
 import type { SiteSettings } from '../sites/siteSettings';
-import { countLinks } from '../comments/renderCommentHtml';
+import { scoreDocument } from '../spam/spamModel';
+import { commentFingerprint } from './commentFingerprint';
+import { verifyFormToken } from './formToken';
+import { lengthErrors } from './rules/lengthLimits';
+import { isPageClosed } from './rules/pageClosed';
+import { runRules, type RulesOutcome } from './rules/runRules';
+import type { BanEntry, Decision, FormTiming } from './rules/types';
 
 export interface NewCommentInput {
   siteId: string;
@@ -24,16 +32,150 @@ export interface ModerationOutcome {
   status: 'pending' | 'approved' | 'spam' | 'rejected';
   reasons: string[];
   spamScore: number | null;
+  /** What the author is told: banned and spam authors are told 'pending'. */
   publicStatus: 'pending' | 'approved';
   fingerprint: string;
 }
 
-export async function evaluateNewComment(_ctx: AppContext, input: NewCommentInput): Promise<ModerationOutcome> {
-  const fingerprint = crypto.createHash('sha256').update(input.body.toLowerCase().replace(/\s+/g, ' ')).digest('hex');
-  const reasons: string[] = [];
-  const links = countLinks(input.body);
-  if (links > input.settings.maxLinks) reasons.push(`links:${links}>${input.settings.maxLinks}`);
-  if (input.settings.mode === 'pre') reasons.push('pre_moderation');
-  const status = reasons.length ? 'pending' : 'approved';
-  return { status, reasons, spamScore: null, publicStatus: status, fingerprint };
+const STATUS_FOR: Record<Decision, ModerationOutcome['status']> = {
+  approve: 'approved',
+  hold: 'pending',
+  spam: 'spam',
+  reject: 'rejected',
+};
+
+/**
+ * Decides what happens to a new comment, before it is stored (by src/comments/submitComment.ts).
+ * Throws the errors the author must see: invalid lengths (400), a closed page (409), flood control (429),
+ * a duplicate (409). Everything else becomes a status with reasons for the moderators.
+ */
+export async function evaluateNewComment(ctx: AppContext, input: NewCommentInput): Promise<ModerationOutcome> {
+  const { settings } = input;
+  const now = ctx.now();
+  const fieldErrors = lengthErrors(input, settings.limits);
+  if (Object.keys(fieldErrors).length > 0) throw errors.validation(fieldErrors);
+  if (isPageClosed(input.page, settings, now)) throw errors.closed();
+
+  await enforceFloodLimits(ctx, input, now);
+
+  const fingerprint = commentFingerprint(input.body);
+  if (input.page.id && (await isDuplicate(ctx, input.page.id, input.email, fingerprint))) throw errors.duplicate();
+
+  const { outcome, spamScore } = await assessComment(ctx, {
+    siteId: input.siteId,
+    settings,
+    comment: { name: input.name, email: input.email, website: input.website, body: input.body },
+    ip: input.ip,
+    honeypot: input.honeypot,
+    form: verifyFormToken(ctx.secretKey, input.siteId, input.formToken),
+    provenReturning: settings.autoApproveReturning
+      ? await isProvenReturningAuthor(ctx, input.siteId, input.email, input.ownerTokens)
+      : false,
+  });
+  const status = STATUS_FOR[outcome.decision];
+  return {
+    status,
+    reasons: outcome.reasons,
+    spamScore,
+    publicStatus: status === 'approved' ? 'approved' : 'pending',
+    fingerprint,
+  };
+}
+
+export interface AssessInput {
+  siteId: string;
+  settings: SiteSettings;
+  comment: { name: string; email: string; website: string | null; body: string };
+  ip: string | null;
+  honeypot: string | undefined;
+  form: FormTiming;
+  provenReturning: boolean;
+}
+
+/**
+ * Reads what the rules need (bans, the spam score) and runs them. Reads only: the rules dry run
+ * (POST .../rules/test) uses it too, so it stores nothing and consumes no rate limit.
+ */
+export async function assessComment(
+  ctx: AppContext,
+  input: AssessInput,
+): Promise<{ outcome: RulesOutcome; spamScore: number | null }> {
+  const now = ctx.now();
+  const [bans, spamScore] = await Promise.all([
+    activeBans(ctx, input.siteId, now),
+    scoreDocument(ctx.prisma, input.siteId, input.comment),
+  ]);
+  const outcome = runRules({
+    comment: input.comment,
+    ip: input.ip,
+    honeypot: input.honeypot,
+    form: input.form,
+    author: { provenReturning: input.provenReturning },
+    spamScore,
+    bans,
+    settings: input.settings,
+    now,
+  });
+  return { outcome, spamScore: spamScore === null ? null : Math.round(spamScore * 1e4) / 1e4 };
+}
+
+async function activeBans(ctx: AppContext, siteId: string, now: Date): Promise<BanEntry[]> {
+  return ctx.prisma.ban.findMany({
+    where: { siteId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    select: { kind: true, value: true, expiresAt: true },
+  });
+}
+
+/** Per IP and per email, shared by every instance through the RateLimit table. */
+async function enforceFloodLimits(ctx: AppContext, input: NewCommentInput, now: Date): Promise<void> {
+  const { perIp, perEmail } = input.settings.rateLimit;
+  // The key holds a digest, not the address: the RateLimit table is no place for readers' emails.
+  const emailKey = crypto.createHash('sha256').update(input.email.trim().toLowerCase()).digest('hex');
+  const hits = await Promise.all([
+    input.ip ? consumeRateLimit(ctx.pool, `comment:ip:${input.siteId}:${input.ip}`, perIp, now) : null,
+    consumeRateLimit(ctx.pool, `comment:email:${input.siteId}:${emailKey}`, perEmail, now),
+  ]);
+  const refused = hits.filter((h) => h !== null && !h.allowed);
+  if (refused.length > 0) throw errors.rateLimited(Math.max(...refused.map((h) => h!.retryAfter)));
+}
+
+async function isDuplicate(ctx: AppContext, pageId: string, email: string, fingerprint: string): Promise<boolean> {
+  const existing = await ctx.prisma.comment.findFirst({
+    where: { pageId, fingerprint, email: { equals: email.trim(), mode: 'insensitive' }, status: { not: 'deleted' } },
+    select: { id: true },
+  });
+  return existing !== null;
+}
+
+/**
+ * A typed email proves nothing. The author is proven by the owner token of their own earlier approved
+ * comment on this site (sent back by the same browser), or by an email address verified through a
+ * signed link. Either proof lapses if a comment from that address was marked spam since.
+ */
+export async function isProvenReturningAuthor(
+  ctx: AppContext,
+  siteId: string,
+  email: string,
+  ownerTokens: string[],
+): Promise<boolean> {
+  const address = { equals: email.trim(), mode: 'insensitive' as const };
+  const hashes = ownerTokens.map(hashOwnerToken);
+  const [byToken, verified] = await Promise.all([
+    hashes.length > 0
+      ? ctx.prisma.comment.findFirst({
+          where: { siteId, email: address, status: 'approved', ownerTokenHash: { in: hashes } },
+          orderBy: { createdAt: 'desc' },
+          select: { createdAt: true },
+        })
+      : null,
+    ctx.prisma.verifiedEmail.findFirst({ where: { siteId, email: address }, select: { verifiedAt: true } }),
+  ]);
+  const proofs = [byToken?.createdAt, verified?.verifiedAt].filter((d): d is Date => d instanceof Date);
+  if (proofs.length === 0) return false;
+  const since = new Date(Math.max(...proofs.map((d) => d.getTime())));
+  const spamSince = await ctx.prisma.comment.findFirst({
+    where: { siteId, email: address, status: 'spam', OR: [{ createdAt: { gt: since } }, { moderatedAt: { gt: since } }] },
+    select: { id: true },
+  });
+  return spamSince === null;
 }

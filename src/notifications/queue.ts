@@ -229,3 +229,14 @@ export async function listJobs(
     finishedAt: r.finishedAt,
   }));
 }
+
+/** Operator action: give dead jobs a fresh set of attempts (one id, or all of them). */
+export async function retryDeadJobs(ctx: Pick<AppContext, 'prisma'>, opts: { id?: string } = {}): Promise<number> {
+  const byId = opts.id !== undefined;
+  return ctx.prisma.$executeRawUnsafe(
+    `UPDATE "Job" SET "status" = 'retrying', "attempts" = 0, "runAt" = ${NOW}, "finishedAt" = NULL
+     WHERE "status" = 'dead' AND ($1::boolean = false OR "id" = $2::bigint)`,
+    byId,
+    byId ? opts.id : '0',
+  );
+}
