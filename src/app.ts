@@ -10,6 +10,7 @@ import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
 import { opsRouter } from './http/opsRoutes';
 import { safePath } from './logger';
 import { moderationRouter } from './moderation/routes';
+import { notificationsRouter } from './notifications/routes';
 import { widgetRouter } from './widget/routes';
 
 export interface AppState {
@@ -74,4 +75,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter];
