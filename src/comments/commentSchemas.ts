@@ -67,9 +67,10 @@ const publicCommentShape = {
 };
 export type PublicCommentTree = z.infer<typeof publicCommentSchemaBase> & { replies: PublicCommentTree[] };
 const publicCommentSchemaBase = z.object(publicCommentShape);
-export const publicCommentSchema: z.ZodType<PublicCommentTree> = publicCommentSchemaBase.extend({
-  replies: z.array(z.lazy(() => publicCommentSchema)),
-});
+// Named, so the OpenAPI document describes the recursion with a $ref.
+export const publicCommentSchema: z.ZodType<PublicCommentTree> = publicCommentSchemaBase
+  .extend({ replies: z.array(z.lazy(() => publicCommentSchema)) })
+  .meta({ id: 'PublicComment' });
 
 export const submitResponseSchema = z.object({
   comment: publicCommentSchemaBase,

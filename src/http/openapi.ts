@@ -1,4 +1,4 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
   countsQuerySchema, countsResponseSchema, submitCommentSchema, submitResponseSchema, threadQuerySchema, threadResponseSchema,
@@ -9,6 +9,8 @@ import { auditQuerySchema, bulkBodySchema, editBodySchema, listQuerySchema } fro
  * The OpenAPI 3 document, generated from the same zod schemas that validate requests,
  * so the description cannot drift from what the server accepts.
  */
+extendZodWithOpenApi(z);
+
 const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
 });
