@@ -10,6 +10,7 @@ color:var(--t);background:var(--bg);font-family:var(--parley-font,inherit);font-
 .p.dark{--a:var(--parley-accent-dark,#8ab4ff);--at:#0d1117;--t:var(--parley-text-dark,#e6edf3);--m:var(--parley-muted-dark,#a3acb6);--bg:var(--parley-bg-dark,#0d1117);--f:var(--parley-field-bg-dark,#161b22);--b:var(--parley-border-dark,#59626d);--e:var(--parley-error-dark,#ff9b8f);--w:#3a2e0a;color-scheme:dark}
 @media (prefers-color-scheme:dark){.p:not(.light){--a:var(--parley-accent-dark,#8ab4ff);--at:#0d1117;--t:var(--parley-text-dark,#e6edf3);--m:var(--parley-muted-dark,#a3acb6);--bg:var(--parley-bg-dark,#0d1117);--f:var(--parley-field-bg-dark,#161b22);--b:var(--parley-border-dark,#59626d);--e:var(--parley-error-dark,#ff9b8f);--w:#3a2e0a;color-scheme:dark}}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 h2,h3{font-size:1.25em;line-height:1.3;margin:0 0 .75em;color:inherit;font-weight:700}
 h3{font-size:1.1em}
 ol{list-style:none;margin:0;padding:0}
