@@ -55,3 +55,9 @@ export function recipient(mail: ParsedMail): string {
   const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
   return to?.value[0]?.address ?? '';
 }
+
+/** A header as sent (mailparser folds List-* headers into a structure). */
+export function rawHeader(mail: ParsedMail, key: string): string | undefined {
+  const line = mail.headerLines.find((h) => h.key === key.toLowerCase())?.line;
+  return line?.slice(line.indexOf(':') + 1).replace(/\s+/g, ' ').trim();
+}
