@@ -10,6 +10,7 @@ import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
 import { opsRouter } from './http/opsRoutes';
 import { safePath } from './logger';
 import { moderationRouter } from './moderation/routes';
+import { rulesRouter } from './moderation/rulesRoutes';
 import { notificationsRouter } from './notifications/routes';
 import { widgetRouter } from './widget/routes';
 
@@ -75,4 +76,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter];

@@ -174,7 +174,7 @@ export async function isProvenReturningAuthor(
   if (proofs.length === 0) return false;
   const since = new Date(Math.max(...proofs.map((d) => d.getTime())));
   const spamSince = await ctx.prisma.comment.findFirst({
-    where: { siteId, email: address, status: 'spam', OR: [{ createdAt: { gt: since } }, { moderatedAt: { gt: since } }] },
+    where: { siteId, email: address, status: 'spam', OR: [{ createdAt: { gte: since } }, { moderatedAt: { gte: since } }] },
     select: { id: true },
   });
   return spamSince === null;

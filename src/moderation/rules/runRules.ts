@@ -41,7 +41,7 @@ export function runRules(input: RuleInput, rules = RULES): RulesOutcome {
       case 'reject':
         return { decision: result.decision, reasons: [...held, ...result.reasons] };
       case 'hold':
-        // The mode rule runs last: once something else held the comment, "premoderation" adds nothing.
+        // The mode rule runs last: once something else held the comment, "pre_moderation" adds nothing.
         if (!isHeld || rule !== modeRule) held.push(...result.reasons);
         isHeld = true;
         break;

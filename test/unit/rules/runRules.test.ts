@@ -7,10 +7,10 @@ const proven = { provenReturning: true };
 describe('runRules', () => {
   test.each([
     ['post mode publishes a normal comment', {}, 'approve', []],
-    ['pre mode holds it', { settings: { mode: 'pre' as const } }, 'hold', ['premoderation']],
+    ['pre mode holds it', { settings: { mode: 'pre' as const } }, 'hold', ['pre_moderation']],
     ['five links wait', { comment: { body: fiveLinks } }, 'hold', ['links:5>2']],
     ['a block word goes to spam', { settings: { blockWords: ['viagra'] }, comment: { body: 'v i a g r a' } }, 'spam', ['block_word:viagra']],
-    ['a held comment keeps every hold reason, without premoderation noise',
+    ['a held comment keeps every hold reason, without pre_moderation noise',
       { settings: { mode: 'pre' as const, holdWords: ['casino'] }, comment: { body: `casino ${fiveLinks}` } },
       'hold', ['hold_word:casino', 'links:5>2']],
     ['spam after a hold keeps the hold reasons too',

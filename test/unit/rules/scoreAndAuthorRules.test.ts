@@ -27,7 +27,7 @@ describe('returningAuthorRule', () => {
 
 describe('modeRule', () => {
   test.each([
-    ['pre', { decision: 'hold', reasons: ['premoderation'] }],
+    ['pre', { decision: 'hold', reasons: ['pre_moderation'] }],
     ['post', { decision: 'approve', reasons: [] }],
   ] as const)('%s', (mode, expected) => {
     expect(modeRule(ruleInput({ settings: { mode } }))).toEqual(expected);

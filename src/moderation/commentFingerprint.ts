@@ -1,0 +1,13 @@
+import crypto from 'node:crypto';
+import { foldText } from './rules/foldText';
+
+/**
+ * Digest of a comment's text for duplicate detection: case, accents, look-alike letters, invisible
+ * characters, punctuation and spacing do not make a re-post "different".
+ */
+export function commentFingerprint(body: string): string {
+  const normalised = foldText(body)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  return crypto.createHash('sha256').update(`v1:${normalised}`).digest('hex');
+}

@@ -1,0 +1,64 @@
+import type { Tx } from '../context';
+import type { PrismaClient } from '../generated/prisma/client';
+import { scoreTokens, type ModelStats, type TokenCounts } from './naiveBayes';
+import { tokenize, type SpamDocument } from './tokenize';
+
+/** The site's naive Bayes counts in Postgres (SpamToken, SpamStats). Works with the client or a transaction. */
+type Db = PrismaClient | Tx;
+export type SpamLabel = 'spam' | 'ham';
+
+export async function loadStats(db: Db, siteId: string): Promise<ModelStats> {
+  const row = await db.spamStats.findUnique({ where: { siteId } });
+  return { spamDocs: row?.spamDocs ?? 0, hamDocs: row?.hamDocs ?? 0 };
+}
+
+async function loadCounts(db: Db, siteId: string, tokens: string[]): Promise<Map<string, TokenCounts>> {
+  const rows = await db.spamToken.findMany({
+    where: { siteId, token: { in: tokens } },
+    select: { token: true, spamCount: true, hamCount: true },
+  });
+  return new Map(rows.map((r) => [r.token, { spam: r.spamCount, ham: r.hamCount }]));
+}
+
+/** Spam score of a new comment, or null while the site has too little training. */
+export async function scoreDocument(db: Db, siteId: string, doc: SpamDocument): Promise<number | null> {
+  const stats = await loadStats(db, siteId);
+  const tokens = tokenize(doc);
+  // An untrained model scores nothing: skip the token query altogether.
+  const probe = scoreTokens([], new Map(), stats);
+  if (probe === null) return null;
+  return scoreTokens(tokens, await loadCounts(db, siteId, tokens), stats);
+}
+
+/**
+ * Adds (delta 1) or removes (delta -1) one comment's tokens under a label. Counts never go below zero,
+ * and rows left at zero are dropped, so the table does not fill with tokens nobody trains any more.
+ */
+export async function trainDocument(db: Db, siteId: string, tokens: string[], label: SpamLabel, delta: 1 | -1): Promise<void> {
+  const spam = label === 'spam' ? delta : 0;
+  const ham = label === 'ham' ? delta : 0;
+  await db.$executeRaw`
+    INSERT INTO "SpamStats" ("siteId", "spamDocs", "hamDocs")
+    VALUES (${siteId}, ${Math.max(0, spam)}, ${Math.max(0, ham)})
+    ON CONFLICT ("siteId") DO UPDATE SET
+      "spamDocs" = GREATEST(0, "SpamStats"."spamDocs" + ${spam}),
+      "hamDocs" = GREATEST(0, "SpamStats"."hamDocs" + ${ham})`;
+  if (tokens.length === 0) return;
+  if (delta > 0) {
+    await db.$executeRaw`
+      INSERT INTO "SpamToken" ("siteId", "token", "spamCount", "hamCount")
+      SELECT ${siteId}, t, ${spam}, ${ham} FROM unnest(${tokens}::text[]) AS t
+      ON CONFLICT ("siteId", "token") DO UPDATE SET
+        "spamCount" = "SpamToken"."spamCount" + EXCLUDED."spamCount",
+        "hamCount" = "SpamToken"."hamCount" + EXCLUDED."hamCount"`;
+  } else {
+    await db.$executeRaw`
+      UPDATE "SpamToken" SET
+        "spamCount" = GREATEST(0, "spamCount" + ${spam}),
+        "hamCount" = GREATEST(0, "hamCount" + ${ham})
+      WHERE "siteId" = ${siteId} AND "token" = ANY(${tokens}::text[])`;
+    await db.$executeRaw`
+      DELETE FROM "SpamToken"
+      WHERE "siteId" = ${siteId} AND "token" = ANY(${tokens}::text[]) AND "spamCount" = 0 AND "hamCount" = 0`;
+  }
+}
