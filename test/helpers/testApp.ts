@@ -46,7 +46,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; realCl
 }
 
 let siteCounter = 0;
-/** A site open to TEST_ORIGIN. Settings default to post-moderation without bot timing, unless given. */
+/**
+ * A site open to TEST_ORIGIN. Unless the test says otherwise: no form-timing check and flood limits far above
+ * what a test posts (every supertest request comes from one IP).
+ */
 export async function createSite(
   ctx: AppContext,
   opts: { id?: string; settings?: Partial<SiteSettings>; allowedOrigins?: string[] } = {},
@@ -57,7 +60,11 @@ export async function createSite(
       id,
       name: `Site ${id}`,
       allowedOrigins: opts.allowedOrigins ?? [TEST_ORIGIN],
-      settings: { minSubmitSeconds: 0, ...opts.settings },
+      settings: {
+        minSubmitSeconds: 0,
+        rateLimit: { perIp: { max: 100_000, windowSeconds: 60 }, perEmail: { max: 100_000, windowSeconds: 60 } },
+        ...opts.settings,
+      },
     },
   });
   return id;
