@@ -8,6 +8,7 @@ import type { AppContext } from '../context';
 import { AppError } from '../http/AppError';
 import { parseBody } from '../http/bodyParsers';
 import { parseInput } from '../http/validate';
+import { signFormToken, verifyFormToken } from '../moderation/formToken';
 import { getSite, type SiteRecord } from '../sites/siteRepository';
 import { loadDemoArticle } from './article';
 import { FAVICON_SVG, renderDemoPage } from './demoPage';
@@ -102,6 +103,8 @@ export function widgetRouter(ctx: AppContext, opts: { widgetFile?: string } = {}
       await sendEmbedPage(req, res, site, { ...q, replyTo: typeof form.parentId === 'string' ? form.parentId : undefined }, lang, {
         values: formValues(form),
         errors: err.fields,
+        // Keep the original render time: fixing a typo must not make the reader look like a fast bot.
+        formToken: typeof form.formToken === 'string' && verifyFormToken(ctx.secretKey, site.id, form.formToken).kind === 'valid' ? form.formToken : undefined,
         notice: { text: err.fields ? t.fixErrors : err.message, bad: true },
       });
     }
@@ -113,7 +116,7 @@ export function widgetRouter(ctx: AppContext, opts: { widgetFile?: string } = {}
     site: SiteRecord,
     q: EmbedQueryInput,
     lang: Lang,
-    extra: { values?: FormValues; errors?: Record<string, string>; notice?: { text: string; bad: boolean } },
+    extra: { values?: FormValues; errors?: Record<string, string>; notice?: { text: string; bad: boolean }; formToken?: string },
   ) {
     const query = embedQuery(q, lang);
     const rendered = await listThread(ctx, {
@@ -135,6 +138,7 @@ export function widgetRouter(ctx: AppContext, opts: { widgetFile?: string } = {}
       cursor: q.cursor,
       selfUrl: `${ctx.publicUrl}${embedHref(site.id, query)}`,
       ...extra,
+      formToken: extra.formToken ?? signFormToken(ctx.secretKey, site.id, ctx.now()),
     });
     setPageHeaders(res, pageCsp({ scripts: false, frameAncestors: ["'self'", ...originSources(site.allowedOrigins)] }), true);
     res.setHeader('Cache-Control', 'private, no-cache');

@@ -33,8 +33,12 @@ test('post, see it pending, reload and still see it, approve, then a fresh brows
   // Hold the POST for a moment to see the button disabled while sending.
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
+  let sent: Record<string, unknown> = {};
   await page.route('**/api/v1/sites/*/comments', async (route) => {
-    if (route.request().method() === 'POST') await held;
+    if (route.request().method() === 'POST') {
+      sent = route.request().postDataJSON();
+      await held;
+    }
     await route.continue();
   });
   await fillForm(page, { name: 'Jane Reader', email: 'jane.e2e@example.org', website: 'jane.example', body: 'A first comment from the browser.' });
@@ -42,6 +46,9 @@ test('post, see it pending, reload and still see it, approve, then a fresh brows
   await expect(page.locator('button[type=submit]')).toBeDisabledSoon();
   await expectText(page, 'button[type=submit]', 'Posting…');
   release();
+  // The honeypot and the signed form time travel with the comment.
+  expect(sent).toMatchObject({ page: '/flow', hp: '', notifyReplies: false, parentId: null, pageUrl: url });
+  expect(sent.formToken).toMatch(/^\d+\.[\w-]{43}$/);
 
   const mine = page.locator('li.c.pending', { hasText: 'A first comment from the browser.' });
   await mine.waitFor();

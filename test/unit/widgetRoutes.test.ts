@@ -76,6 +76,9 @@ describe('the no-JS embed page', () => {
     expect(res.text).toContain('0 comments');
     expect(res.text).toContain('Leave a Reply');
     expect(res.text).not.toMatch(/<script/);
+    // The form carries a signed render time, like the widget's, and the honeypot.
+    expect(res.text).toMatch(/<input type="hidden" name="formToken" value="\d+\.[\w-]{43}">/);
+    expect(res.text).toMatch(/<input type="text" id="parley-hp" name="hp" tabindex="-1" autocomplete="off">/);
   });
 
   test('shows approved comments escaped, threaded, with safe author links and no email', async () => {
@@ -138,16 +141,18 @@ describe('the no-JS embed page', () => {
   });
 
   test('a form post with errors comes back with each error beside its field', async () => {
+    const { formToken } = (await request(t.app).get(`/api/v1/sites/${site}/form-token`).expect(200)).body;
     const res = await request(t.app)
       .post(`/embed/${site}?page=${encodeURIComponent(page)}`)
       .type('form')
-      .send({ page, name: '', email: 'not-an-email', body: 'Kept text' })
+      .send({ page, name: '', email: 'not-an-email', body: 'Kept text', formToken })
       .expect(400);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.text).toMatch(/<input type="text" id="parley-name"[^>]*aria-invalid="true"/);
     expect(res.text).toMatch(/<p class="er" id="parley-err-name" aria-live="polite">Name is required.<\/p>/);
     expect(res.text).toMatch(/<p class="er" id="parley-err-email" aria-live="polite">Enter a valid email address.<\/p>/);
     expect(res.text).toContain('>Kept text</textarea>');
+    expect(res.text).toContain(`name="formToken" value="${formToken}"`);
   });
 
   test('an unknown site is a 404', async () => {
