@@ -18,7 +18,9 @@ export function siteCors(ctx: AppContext): RequestHandler {
     res.locals.site = site;
     const origin = req.headers.origin;
     if (origin === undefined) return next();
-    const allowed = origin === ownOrigin || site.allowedOrigins.includes(origin);
+    // Our own pages (demo, embed) post from whatever host name the reader used to reach us.
+    const sameOrigin = origin === ownOrigin || origin === `${req.protocol}://${req.get('host')}`;
+    const allowed = sameOrigin || site.allowedOrigins.includes(origin);
     if (!allowed) return next(new AppError('forbidden', 'This site does not accept requests from this origin.'));
     cors({
       origin,
