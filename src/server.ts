@@ -18,6 +18,10 @@ export async function startServer(config: Config) {
   }
 
   const server = http.createServer();
+  // Slow clients must not hold connections open: a whole request has 30 s, its headers 10 s.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
