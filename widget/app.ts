@@ -68,7 +68,7 @@ export function mountWidget(host: HTMLElement, cfg: WidgetConfig): void {
     text.append(cleanHtml(c.html));
     const li = h(
       'li',
-      { class: pending ? 'c pending' : 'c', id: `parley-c-${c.id}`, 'data-id': c.id },
+      { class: pending ? 'c pending' : 'c', id: `parley-${c.id}`, 'data-id': c.id },
       h(
         'article',
         { class: 'cb' },
@@ -109,7 +109,11 @@ export function mountWidget(host: HTMLElement, cfg: WidgetConfig): void {
       for (const c of data.comments) if (!replyLists.has(c.id)) list.append(renderComment(c, 0));
       cursor = data.nextCursor ?? undefined;
       more.hidden = !cursor;
-      if (!next) formSlot.replaceChildren(closed ? h('p', { class: 'nt' }, t.closed) : form.el);
+      if (!next) {
+        formSlot.replaceChildren(closed ? h('p', { class: 'nt' }, t.closed) : form.el);
+        // A link to one comment (#parley-<id>, as the no-JS redirect uses) cannot reach into the shadow root by itself.
+        if (location.hash.startsWith('#parley-')) root.getElementById(location.hash.slice(1))?.scrollIntoView();
+      }
     } catch {
       if (!next) count.textContent = t.region;
       status.replaceChildren(

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -13,6 +13,14 @@ import { createModerator, createSite, createTestApp, type TestApp } from '../hel
  * cross-origin, as in production), and Debian's headless Chromium driven by playwright-core.
  */
 export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Browser tests are skipped, with a message, where Chromium is missing, unless REQUIRE_BROWSER is set (CI). */
+export const describeBrowser: jest.Describe = (() => {
+  if (existsSync(CHROMIUM) || process.env.REQUIRE_BROWSER) return describe;
+  console.warn(`Skipping browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+  return describe.skip;
+})();
 
 export interface WidgetHarness {
   t: TestApp;
@@ -55,7 +63,7 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
   const hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
 
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   const modKeys = new Map<string, string>();
