@@ -113,6 +113,21 @@ describe('the no-JS embed page', () => {
     expect(replyAt).toBeGreaterThan(repliesAt);
   });
 
+  test('"Reply" without JavaScript puts the form, with parentId, under that comment', async () => {
+    const parent = await request(t.app).post(`/api/v1/sites/${site}/comments`).send(commentInput({ page: '/reply-nojs', name: 'Paula Parent' })).expect(201);
+    const id = parent.body.comment.id;
+    await approve(id);
+    const list = await request(t.app).get(`/embed/${site}`).query({ page: '/reply-nojs' }).expect(200);
+    expect(list.text).toContain(`replyTo=${id}#parley-respond`);
+    const res = await request(t.app).get(`/embed/${site}`).query({ page: '/reply-nojs', replyTo: id }).expect(200);
+    const li = res.text.indexOf(`id="parley-${id}"`);
+    const form = res.text.indexOf('<form method="post"');
+    expect(form).toBeGreaterThan(li);
+    expect(res.text).toContain(`<input type="hidden" name="parentId" value="${id}">`);
+    expect(res.text).toContain('<h2 id="parley-reply-title">Reply to Paula Parent</h2>');
+    expect(res.text).toContain('Cancel reply');
+  });
+
   test('speaks French when asked', async () => {
     const res = await embed({ lang: 'fr' }).expect(200);
     expect(res.text).toContain('<html lang="fr">');
