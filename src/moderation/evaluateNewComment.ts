@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { hashOwnerToken } from '../comments/ownerTokens';
 import type { AppContext } from '../context';
 import { errors } from '../http/AppError';
@@ -132,11 +133,25 @@ async function enforceFloodLimits(ctx: AppContext, input: NewCommentInput, now: 
   // The key holds a digest, not the address: the RateLimit table is no place for readers' emails.
   const emailKey = crypto.createHash('sha256').update(input.email.trim().toLowerCase()).digest('hex');
   const hits = await Promise.all([
-    input.ip ? consumeRateLimit(ctx.pool, `comment:ip:${input.siteId}:${input.ip}`, perIp, now) : null,
+    input.ip ? consumeRateLimit(ctx.pool, `comment:ip:${input.siteId}:${floodKeyForIp(input.ip)}`, perIp, now) : null,
     consumeRateLimit(ctx.pool, `comment:email:${input.siteId}:${emailKey}`, perEmail, now),
   ]);
   const refused = hits.filter((h) => h !== null && !h.allowed);
   if (refused.length > 0) throw errors.rateLimited(Math.max(...refused.map((h) => h!.retryAfter)));
+}
+
+/**
+ * One IPv6 subscriber usually holds a whole /64, so counting single IPv6 addresses would let one
+ * machine rotate through billions of them: the /64 is counted as one client. IPv4 (also IPv4-mapped) as is.
+ */
+export function floodKeyForIp(ip: string): string {
+  try {
+    const address = ipaddr.process(ip);
+    if (address.kind() === 'ipv4') return address.toString();
+    return `${(address as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+  } catch {
+    return ip;
+  }
 }
 
 async function isDuplicate(ctx: AppContext, pageId: string, email: string, fingerprint: string): Promise<boolean> {
