@@ -54,19 +54,44 @@ function sameWord(token: WordToken, part: string): boolean {
   return token.stretched && squeeze(token.text) === squeeze(part);
 }
 
+/** Entries by their first word (exact, and squeezed for stretched tokens), so a long list costs one lookup per token. */
+interface WordIndex {
+  exact: Map<string, CompiledWord[]>;
+  squeezed: Map<string, CompiledWord[]>;
+}
+const indexes = new WeakMap<readonly CompiledWord[], WordIndex>();
+function indexOf(words: readonly CompiledWord[]): WordIndex {
+  let index = indexes.get(words);
+  if (!index) {
+    index = { exact: new Map(), squeezed: new Map() };
+    for (const entry of words) {
+      for (const [map, key] of [[index.exact, entry.parts[0]], [index.squeezed, squeeze(entry.parts[0])]] as const) {
+        const list = map.get(key) ?? [];
+        list.push(entry);
+        map.set(key, list);
+      }
+    }
+    indexes.set(words, index);
+  }
+  return index;
+}
+
 /** The entries of `words` found in `text`, each once, in list order. */
 export function findWords(text: string, words: readonly CompiledWord[]): string[] {
   if (words.length === 0 || text === '') return [];
-  const streams = readings(text);
-  const found: string[] = [];
-  for (const entry of words) {
-    const hit = streams.some((tokens) => {
-      for (let i = 0; i + entry.parts.length <= tokens.length; i++) {
-        if (entry.parts.every((part, k) => sameWord(tokens[i + k], part))) return true;
+  const index = indexOf(words);
+  const hits = new Set<CompiledWord>();
+  for (const tokens of readings(text)) {
+    tokens.forEach((token, i) => {
+      const candidates = [
+        ...(index.exact.get(token.text) ?? []),
+        ...(token.stretched ? index.squeezed.get(squeeze(token.text)) ?? [] : []),
+      ];
+      for (const entry of candidates) {
+        if (hits.has(entry) || i + entry.parts.length > tokens.length) continue;
+        if (entry.parts.every((part, k) => sameWord(tokens[i + k], part))) hits.add(entry);
       }
-      return false;
     });
-    if (hit) found.push(entry.word);
   }
-  return found;
+  return words.filter((w) => hits.has(w)).map((w) => w.word);
 }
