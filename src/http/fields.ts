@@ -17,9 +17,9 @@ export function requiredText(label: string, max: number) {
   return text(label, max).refine((s) => s.length > 0, `${label} is required.`);
 }
 
-/** Empty string or absent becomes null. */
+/** Empty string, null or absent becomes null. */
 export function optionalText(label: string, max: number) {
-  return z.preprocess((v) => (v === '' ? undefined : v), text(label, max).optional()).transform((v) => v || null);
+  return z.preprocess((v) => (v === '' || v === null ? undefined : v), text(label, max).optional()).transform((v) => v || null);
 }
 
 export const uuid = (label: string) =>

@@ -4,6 +4,7 @@ import {
   countsQuerySchema, countsResponseSchema, submitCommentSchema, submitResponseSchema, threadQuerySchema, threadResponseSchema,
 } from '../comments/commentSchemas';
 import { auditQuerySchema, bulkBodySchema, editBodySchema, listQuerySchema } from '../moderation/moderationSchemas';
+import { registerRulesPaths } from '../moderation/rulesOpenApi';
 
 /**
  * The OpenAPI 3 document, generated from the same zod schemas that validate requests,
@@ -71,6 +72,7 @@ export function buildOpenApiDocument(serverUrl: string) {
     method: 'get', path: '/api/v1/moderation/audit', summary: 'Audit log', ...secured,
     request: { query: auditQuerySchema }, responses: { 200: { description: 'Events' }, ...errorsFor(400, 401, 403) },
   });
+  registerRulesPaths(registry, Error, bearer.name);
   for (const p of ['/healthz', '/readyz']) {
     registry.registerPath({ method: 'get', path: p, responses: { 200: { description: 'OK' }, 503: { description: 'Not ready' } } });
   }

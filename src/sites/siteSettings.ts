@@ -40,7 +40,7 @@ export const siteSettingsSchema = z.object({
     })
     .default({ name: 80, website: 200, body: 10_000 }),
   /** Classifier score at or above which a comment goes to spam. */
-  spamThreshold: z.number().min(0.5).max(1).default(0.9),
+  spamThreshold: z.number().min(0.5).max(1).default(0.8),
   /** Classifier score at or above which a comment waits for a moderator (reason `spam_score:…`). */
   spamHoldScore: z.number().min(0).max(1).default(0.7),
   /** Hold comments sent without the widget's signed form token (API clients then always wait). */

@@ -56,6 +56,12 @@ describe('a comment from submission to publication', () => {
     expect(audit.body.events[0]).toMatchObject({ commentId: id, action: 'approve', fromStatus: 'pending', toStatus: 'approved', via: 'api', moderator: { id: mod.id, name: 'Morgan Editor' } });
   });
 
+  test('accepts null for the optional fields, as JSON clients send them', async () => {
+    const res = await request(t.app).post(`/api/v1/sites/${site}/comments`)
+      .send(commentInput({ page: '/nulls', website: null, pageUrl: null, pageTitle: null, parentId: null })).expect(201);
+    expect(res.body.comment).toMatchObject({ website: null, parentId: null });
+  });
+
   test('queues a moderator notification in the same transaction as a pending comment', async () => {
     const posted = await request(t.app).post(`/api/v1/sites/${site}/comments`).send(commentInput({ page: '/notify' })).expect(201);
     const jobs = await t.ctx.prisma.job.findMany();
