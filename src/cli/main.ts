@@ -149,7 +149,7 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
     }
     return 0;
   } catch (err) {
-    return report(err, io);
+    return reportError(err, io);
   }
 }
 
@@ -158,7 +158,8 @@ async function migrateQuietly(db: CliDatabase, io: CliIo): Promise<void> {
   if (result.applied.length) io.err(`(applied ${result.applied.length} pending migration(s) first)`);
 }
 
-function report(err: unknown, io: CliIo): number {
+/** Prints an error for the operator and returns the exit code. */
+export function reportError(err: unknown, io: CliIo): number {
   if (err instanceof CliError) {
     io.err(err.message);
     return err.exitCode;
