@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
@@ -107,7 +107,9 @@ export function createFileTransport(config: Config, log: Logger): MailTransport 
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const safeId = mail.messageId.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 80);
       const file = path.join(dir, `${stamp}-${process.pid}-${++seq}-${safeId}.eml`);
-      await writeFile(file, info.message);
+      // Written aside, then renamed: whoever watches the folder never sees half a message.
+      await writeFile(`${file}.partial`, info.message);
+      await rename(`${file}.partial`, file);
       log.info({ file, subject: scrubEmails(mail.subject), links: mail.links ?? {} }, 'email written to file (no SMTP configured)');
     },
     async verify() {

@@ -96,12 +96,12 @@ test('without SMTP in embedded mode, each message is an .eml file and its links 
     const dir = path.join(dataDir, 'mail');
     await waitUntil(() => {
       try {
-        return readdirSync(dir).length === 1;
+        return readdirSync(dir).filter((f) => f.endsWith('.eml')).length === 1;
       } catch {
         return false;
       }
     });
-    const eml = readFileSync(path.join(dir, readdirSync(dir)[0]), 'utf8');
+    const eml = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith('.eml'))!), 'utf8');
     expect(eml).toContain('files.mod@moderators.example');
     expect(eml).toContain('/moderate/');
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.links);

@@ -22,8 +22,16 @@ export const FAST: WorkerOptions = {
   stopTimeoutMs: 5000,
 };
 
+/** A worker with test timings; stopping it also closes the transport it was given. */
 export function fastWorker(ctx: AppContext, transport: MailTransport, over: WorkerOptions = {}) {
-  return startWorker(ctx, { ...FAST, transport, ...over });
+  const worker = startWorker(ctx, { ...FAST, transport, ...over });
+  return {
+    id: worker.id,
+    async stop() {
+      await worker.stop();
+      transport.close();
+    },
+  };
 }
 
 /** A pre-moderated site with no rate limits in the way of a flood of test comments. */
