@@ -41,9 +41,23 @@ export function requireModerator(ctx: AppContext): RequestHandler {
       }
       return next(errors.unauthorized(header ? 'This API key is not valid.' : 'A valid API key is required.'));
     }
+    // A locked-out address waits even with a right key: otherwise the lockout would not slow guessing down.
+    const lockout = await lockedOutFor(ctx, limiterKey);
+    if (lockout > 0) return next(new AppError('rate_limited', 'Too many failed sign-in attempts. Please wait.', undefined, lockout));
     res.locals.moderator = moderator;
     next();
   };
+}
+
+/** Seconds left in this address's failed-attempt window once it is over the limit; 0 when not locked out. */
+async function lockedOutFor(ctx: AppContext, limiterKey: string): Promise<number> {
+  const { rows } = await ctx.pool.query<{ count: number; windowStart: Date }>(
+    `SELECT "count", "windowStart" FROM "RateLimit" WHERE "key" = $1`,
+    [limiterKey],
+  );
+  if (!rows[0] || rows[0].count <= FAILED_AUTH_LIMIT.max) return 0;
+  const left = new Date(rows[0].windowStart).getTime() + FAILED_AUTH_LIMIT.windowSeconds * 1000 - ctx.now().getTime();
+  return left > 0 ? Math.ceil(left / 1000) : 0;
 }
 
 async function findModeratorByKey(ctx: AppContext, key: string): Promise<AuthenticatedModerator | null> {
