@@ -105,7 +105,7 @@ export function createFileTransport(config: Config, log: Logger): MailTransport 
       const info = (await transporter.sendMail(message(config.mailFrom, mail))) as { message: Buffer };
       await mkdir(dir, { recursive: true });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const safeId = mail.messageId.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 80);
+      const safeId = mail.messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
       const file = path.join(dir, `${stamp}-${process.pid}-${++seq}-${safeId}.eml`);
       // Written aside, then renamed: whoever watches the folder never sees half a message.
       await writeFile(`${file}.partial`, info.message);

@@ -10,6 +10,8 @@ import { commentSummaryHtml, confirmForm, messagePage, page, PAGE_CSS, PAGE_CSS_
 import { JOB_STATUSES, jobCounts, listJobs } from './queue';
 import { escapeHtml, safeHttpUrl } from './templates/html';
 import { commentPermalink } from './links';
+import { listNotifyPreferences, notifyPreferenceSchema, updateNotifyPreference } from './notifyPreferences';
+import { parseBody } from '../http/bodyParsers';
 
 const TARGET_STATUS: Record<ModerateAction, string> = { approve: 'approved', reject: 'rejected', spam: 'spam' };
 const VERB: Record<ModerateAction, string> = { approve: 'Approve', reject: 'Reject', spam: 'Mark as spam' };
@@ -152,6 +154,17 @@ export function notificationsRouter(ctx: AppContext): Router {
       })),
       nextBefore: jobs.length === q.limit ? jobs[jobs.length - 1].id : null,
     });
+  });
+
+  // Each moderator chooses, per site, one email per comment or a digest.
+  router.get('/api/v1/moderation/notifications', requireModerator(ctx), async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ sites: await listNotifyPreferences(ctx, currentModerator(res).id) });
+  });
+
+  router.patch('/api/v1/moderation/notifications/:site', requireModerator(ctx), ...parseBody(ctx.config.bodyLimitBytes), async (req: Request<{ site: string }>, res) => {
+    const patch = parseInput(notifyPreferenceSchema, req.body ?? {});
+    res.json(await updateNotifyPreference(ctx, { moderatorId: currentModerator(res).id, siteId: req.params.site, patch }));
   });
 
   /** Errors on the link pages are pages too; everything else goes on to the JSON error middleware. */

@@ -143,3 +143,18 @@ describe('GET /api/v1/moderation/jobs', () => {
     expect(theirs.body.counts.queued).toBe(0);
   });
 });
+
+describe('/api/v1/moderation/notifications', () => {
+  test('a moderator switches a site to a digest and back, only on their own sites', async () => {
+    const auth = { Authorization: `Bearer ${mod.apiKey}` };
+    const list = await request(t.app).get('/api/v1/moderation/notifications').set(auth).expect(200);
+    expect(list.body.sites).toEqual([{ site, notifyMode: 'each', digestMinutes: 60, lastDigestAt: null }]);
+    const res = await request(t.app).patch(`/api/v1/moderation/notifications/${site}`).set(auth).send({ notifyMode: 'digest', digestMinutes: 30 }).expect(200);
+    expect(res.body).toMatchObject({ site, notifyMode: 'digest', digestMinutes: 30 });
+    await request(t.app).patch(`/api/v1/moderation/notifications/${site}`).set(auth).send({ digestMinutes: 1 }).expect(400);
+    await request(t.app).patch(`/api/v1/moderation/notifications/${site}`).set(auth).send({ notifyMode: 'hourly' }).expect(400);
+    await request(t.app).patch('/api/v1/moderation/notifications/not-mine').set(auth).send({ notifyMode: 'digest' }).expect(404);
+    await request(t.app).patch(`/api/v1/moderation/notifications/${site}`).set(auth).send({ notifyMode: 'each' }).expect(200);
+    await request(t.app).get('/api/v1/moderation/notifications').expect(401);
+  });
+});
