@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import type { AppContext } from '../context';
 import { isPageClosed } from '../moderation/rules/pageClosed';
 import type { SiteRecord } from '../sites/siteRepository';
@@ -24,6 +25,26 @@ export interface RenderedThread {
   etag: string;
   /** True when the thread includes the caller's own pending comments (must not be shared by caches). */
   personal: boolean;
+  /** The JSON compressed once per cached thread (br, gzip), filled in on first use by compressedBody(). */
+  compressed?: Partial<Record<ThreadEncoding, Buffer>>;
+}
+
+export type ThreadEncoding = 'br' | 'gzip';
+
+/**
+ * The thread's JSON in an encoding, compressed at most once per cached thread: compressing a 100 KB thread
+ * on every request would cost more CPU (and, for brotli, memory) than producing it from the cache.
+ */
+export function compressedBody(rendered: RenderedThread, encoding: ThreadEncoding): Buffer {
+  rendered.compressed ??= {};
+  let body = rendered.compressed[encoding];
+  if (!body) {
+    body = encoding === 'br'
+      ? zlib.brotliCompressSync(rendered.json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } })
+      : zlib.gzipSync(rendered.json, { level: 6 });
+    rendered.compressed[encoding] = body;
+  }
+  return body;
 }
 
 const COLUMNS = {

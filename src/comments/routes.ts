@@ -6,7 +6,7 @@ import { parseInput } from '../http/validate';
 import type { SiteRecord } from '../sites/siteRepository';
 import { countsQuerySchema, submitCommentSchema, threadQuerySchema } from './commentSchemas';
 import { countComments } from './countComments';
-import { listThread } from './listThread';
+import { compressedBody, listThread } from './listThread';
 import { parseOwnerHeader } from './ownerTokens';
 import { submitComment } from './submitComment';
 
@@ -47,7 +47,16 @@ export function publicCommentsRouter(ctx: AppContext): Router {
       res.status(304).end();
       return;
     }
-    res.type('application/json; charset=utf-8').send(rendered.json);
+    res.type('application/json; charset=utf-8');
+    // Large shared threads go out precompressed (once per cached version); the compression middleware
+    // leaves a response that already has a Content-Encoding alone.
+    const encoding = !rendered.personal && rendered.json.length >= 1024 && req.headers['accept-encoding'] ? req.acceptsEncodings('br', 'gzip') : false;
+    if (encoding === 'br' || encoding === 'gzip') {
+      res.setHeader('Content-Encoding', encoding);
+      res.send(compressedBody(rendered, encoding));
+      return;
+    }
+    res.send(rendered.json);
   });
 
   router.get('/api/v1/sites/:site/counts', async (req, res) => {
