@@ -1,5 +1,4 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../context';
 import { AppError } from '../http/AppError';
 import { currentModerator, requireModerator } from '../http/moderatorAuth';
@@ -7,7 +6,8 @@ import { parseInput } from '../http/validate';
 import { moderateComment } from '../moderation/moderateComment';
 import { verifyLinkToken, type LinkAction, type LinkClaims, type ModerateAction } from './linkTokens';
 import { commentSummaryHtml, confirmForm, messagePage, page, PAGE_CSS, PAGE_CSS_PATH } from './pages';
-import { JOB_STATUSES, jobCounts, listJobs } from './queue';
+import { jobCounts, listJobs } from './queue';
+import { jobsQuerySchema } from './notificationSchemas';
 import { escapeHtml, safeHttpUrl } from './templates/html';
 import { commentPermalink } from './links';
 import { listNotifyPreferences, notifyPreferenceSchema, updateNotifyPreference } from './notifyPreferences';
@@ -47,11 +47,6 @@ function sendPage(res: Response, status: number, html: string) {
   res.status(status).type('html').setHeader('Cache-Control', 'no-store').send(html);
 }
 
-const jobsQuerySchema = z.object({
-  status: z.enum(JOB_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.string().regex(/^\d{1,19}$/, 'Use a job id.').optional(),
-});
 
 /**
  * One-click links (moderation and unsubscribe) and the operator's job listing.
