@@ -7,6 +7,7 @@ import type { AppContext } from '../context';
 import { migrate, MigrationError } from '../db/migrator';
 import { CliError, processIo, usageError, USAGE_EXIT_CODE, type CliIo } from './cliIo';
 import { EXPORT_USAGE, exportCommand, importCommand } from './exportImport';
+import { JOBS_USAGE, jobsCommand } from './jobsCommand';
 import { migrateCommand } from './migrate';
 import { MODERATOR_USAGE, moderatorCommand } from './moderators';
 import { openCliDatabase, type CliDatabase } from './openCliDatabase';
@@ -29,22 +30,6 @@ Commands:
 The database is the server's: DATABASE_URL, or the embedded one in DATA_DIR (default ./data).
 The embedded database allows one process at a time: stop the server before using the CLI on it.`;
 
-type JobsCommand = (ctx: AppContext, args: string[]) => Promise<void>;
-
-/** The jobs command belongs to the notification queue; it may be absent from a build without it. */
-function loadJobsCommand(): JobsCommand | null {
-  const modulePath = './jobsCommand';
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(modulePath) as { jobsCommand: JobsCommand }).jobsCommand;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes('jobsCommand')) {
-      return null;
-    }
-    throw err;
-  }
-}
-
 function helpFor(topic: string | undefined): string {
   switch (topic) {
     case 'site':
@@ -56,6 +41,8 @@ function helpFor(topic: string | undefined): string {
     case 'export':
     case 'import':
       return EXPORT_USAGE;
+    case 'jobs':
+      return JOBS_USAGE;
     case 'migrate':
       return 'Usage: parley migrate\n  Applies pending migrations from prisma/migrations (the server also does this when it starts).';
     default:
@@ -95,11 +82,8 @@ export async function runCommand(ctx: AppContext, argv: string[], io: CliIo, opt
       return exportCommand(ctx, args, io);
     case 'import':
       return importCommand(ctx, args, io);
-    case 'jobs': {
-      const jobsCommand = loadJobsCommand();
-      if (!jobsCommand) throw new CliError('This build of Parley has no job queue commands.');
-      return jobsCommand(ctx, args);
-    }
+    case 'jobs':
+      return jobsCommand(ctx, args, io);
     default:
       throw usageError(`Unknown command "${command}".`, USAGE);
   }
