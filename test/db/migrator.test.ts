@@ -217,9 +217,12 @@ test('two instances migrating at once: both succeed, each migration is applied o
 
   const running = Promise.all([migrate(a, dir), migrate(b, dir)]);
   // While the slow migration runs, one instance holds the advisory lock and the other waits for it.
+  // (Other test files migrate their own schemas under the same database-wide lock, so both may wait a while
+  // first; keep looking until one of ours holds it.)
   let seen: { pid: number; granted: boolean }[] = [];
-  for (let i = 0; i < 50 && seen.length < 2; i++) {
-    await new Promise((r) => setTimeout(r, 50));
+  const holdsAndWaits = () => seen.length === 2 && seen.some((l) => l.granted) && seen.some((l) => !l.granted);
+  for (let i = 0; i < 400 && !holdsAndWaits(); i++) {
+    await new Promise((r) => setTimeout(r, 25));
     seen = (
       await observer.query(`SELECT pid, granted FROM pg_locks WHERE locktype = 'advisory' AND pid = ANY($1::int[])`, [
         [pidA, pidB],
