@@ -9,7 +9,7 @@ const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
 (async () => {
   const dataDir = process.argv[2];
   const db = await PGlite.create(dataDir ? { dataDir } : {});
-  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
+  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 2 }); // see src/db/embeddedPostgres.ts
   await server.start();
   const port = server.server.address().port;
   process.stdout.write(JSON.stringify({ url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable` }) + '\n');

@@ -21,7 +21,14 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
     fs.mkdirSync(dbPath, { recursive: true });
   }
   const db = await PGlite.create(dbPath ? { dataDir: dbPath } : {});
-  const server = new PGLiteSocketServer({ db, port: opts.port ?? 0, host: '127.0.0.1' });
+  const server = new PGLiteSocketServer({
+    db,
+    port: opts.port ?? 0,
+    host: '127.0.0.1',
+    // Our pool holds one connection, but pg replaces a connection after some query errors while the old one
+    // is still closing; a second slot lets the replacement in instead of being refused.
+    maxConnections: 2,
+  });
   await server.start();
   const address = (server as unknown as { server?: { address(): { port: number } } }).server?.address();
   const port = address?.port ?? opts.port;
