@@ -43,3 +43,13 @@ test('counts, lists with attempts and scrubbed errors, and requeues dead jobs', 
   await expect(jobsCommand(t.ctx, ['list', '--status=nope'], io())).rejects.toThrow(/Unknown status/);
   await expect(jobsCommand(t.ctx, ['frobnicate'], io())).rejects.toThrow(/Unknown jobs command/);
 });
+
+test('job counts are exported for /metrics', async () => {
+  const { Registry } = await import('prom-client');
+  const { registerJobMetrics } = await import('../../src/notifications/jobMetrics');
+  const registry = new Registry();
+  registerJobMetrics(registry, t.ctx);
+  const text = await registry.metrics();
+  expect(text).toMatch(/parley_jobs\{status="queued"\} \d+/);
+  expect(text).toMatch(/parley_jobs\{status="dead"\} \d+/);
+});
