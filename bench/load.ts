@@ -1,0 +1,70 @@
+// autocannon ships no types; this is the part of its programmatic API the bench uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+interface Histogram { average: number; mean: number; p50: number; p99: number; total: number; max: number }
+interface AutocannonResult {
+  requests: Histogram & { sent: number };
+  latency: Histogram;
+  throughput: Histogram;
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+
+export interface LoadRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: LoadRequest) => LoadRequest;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  maxMs: number;
+  requests: number;
+  /** Bytes received per response, headers included. */
+  bytesPerResponse: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+/** Drives `url` with `connections` keep-alive connections for `seconds`, over loopback. */
+export async function runLoad(opts: {
+  url: string;
+  connections: number;
+  seconds: number;
+  headers?: Record<string, string>;
+  requests?: LoadRequest[];
+}): Promise<LoadResult> {
+  const r = await autocannon({
+    url: opts.url,
+    connections: opts.connections,
+    duration: opts.seconds,
+    headers: opts.headers,
+    requests: opts.requests,
+    timeout: 10,
+  });
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = stat.count;
+  const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0) || r.requests.total;
+  return {
+    rps: Math.round(r.requests.total / r.duration),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    maxMs: r.latency.max,
+    requests: r.requests.total,
+    bytesPerResponse: Math.round(r.throughput.total / Math.max(1, responses)),
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes,
+  };
+}
