@@ -21,7 +21,7 @@ describe('runRules', () => {
     ['proven returning author in pre mode is approved', { author: proven, settings: { mode: 'pre' as const } }, 'approve', ['returning_author']],
     ['returning author is not approved when held', { author: proven, comment: { body: fiveLinks } }, 'hold', ['links:5>2']],
     ['returning author is not approved over the spam threshold', { author: proven, spamScore: 0.95 }, 'spam', ['spam_score:0.95']],
-    ['returning author with a suspicious score waits', { author: proven, spamScore: 0.8 }, 'hold', ['spam_score:0.80']],
+    ['returning author with a suspicious score waits', { author: proven, spamScore: 0.75 }, 'hold', ['spam_score:0.75']],
     ['returning author with a block word is spam', { author: proven, settings: { blockWords: ['casino'] }, comment: { body: 'casino' } }, 'spam', ['block_word:casino']],
     ['too fast bot', { form: { kind: 'valid' as const, renderedAt: new Date(NOW.getTime() - 500) } }, 'spam', ['too_fast:0s<3s']],
   ])('%s', (_case, overrides, decision, reasons) => {
