@@ -7,6 +7,7 @@ import { publicCommentsRouter } from './comments/routes';
 import type { AppContext } from './context';
 import { AppError } from './http/AppError';
 import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
+import { createMetrics } from './http/metrics';
 import { opsRouter } from './http/opsRoutes';
 import { safePath } from './logger';
 import { moderationRouter } from './moderation/routes';
@@ -59,13 +60,18 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
           frameAncestors: ["'self'"],
           objectSrc: ["'none'"],
           baseUri: ["'none'"],
+          // Self-hosted installs may serve plain http on a LAN; forcing https would break their forms.
+          upgradeInsecureRequests: null,
         },
       },
     }),
   );
   app.use(compression({ threshold: 1024 }));
+  const metrics = createMetrics(ctx);
+  app.use(metrics.observe);
 
   app.use(opsRouter(ctx, state));
+  app.use(metrics.router);
   app.use(publicCommentsRouter(ctx));
   app.use(moderationRouter(ctx));
   for (const mount of extraRouters) app.use(mount(ctx));

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import type { AppContext } from './context';
 import { connectDatabase } from './db/connectDatabase';
 import { createLogger } from './logger';
+import { startWorker } from './notifications/worker';
 
 const SHUTDOWN_STEP_MS = 8_000;
 
@@ -43,7 +44,8 @@ export async function startServer(config: Config) {
       );
     }
   }
-  const worker = config.workerEnabled ? await startNotificationWorker(ctx) : null;
+  // The worker stops within one shutdown step, so SIGTERM still ends in time.
+  const worker = config.workerEnabled ? startWorker(ctx, { stopTimeoutMs: SHUTDOWN_STEP_MS - 1000 }) : null;
   log.info({ url: publicUrl, database: db.embedded ? 'embedded' : 'server' }, 'Parley is listening');
   process.stdout.write(`  Parley is running at ${publicUrl}  (demo page: ${publicUrl}/demo)\n`);
 
@@ -64,15 +66,6 @@ export async function startServer(config: Config) {
   return { ctx, server, publicUrl, stop };
 }
 
-async function startNotificationWorker(ctx: AppContext): Promise<{ stop(): Promise<void> } | null> {
-  try {
-    const { startWorker } = await import('./notifications/worker');
-    return startWorker(ctx);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') return null;
-    throw err;
-  }
-}
 
 function delay(ms: number) {
   return new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 import { errors } from '../http/AppError';
 import { evaluateNewComment } from '../moderation/evaluateNewComment';
-import { enqueueNewCommentNotification } from '../notifications/enqueue';
+import { enqueueApprovalNotifications, enqueueNewCommentNotification } from '../notifications/enqueue';
 import type { SiteRecord } from '../sites/siteRepository';
 import type { SubmitCommentBody } from './commentSchemas';
 import { newOwnerToken } from './ownerTokens';
@@ -96,6 +96,8 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
     if (outcome.status === 'pending') {
       await enqueueNewCommentNotification(tx, { commentId: comment.id });
     } else {
+      // Published at once (post mode, returning author): replies still notify the parent's author.
+      if (approved) await enqueueApprovalNotifications(tx, { commentId: comment.id, publishedOnSubmit: true });
       // The rules decided alone: record it, so moderators can see why a comment skipped the queue.
       await tx.auditEvent.create({
         data: { siteId: site.id, commentId: comment.id, action: outcome.status === 'approved' ? 'approve' : outcome.status === 'spam' ? 'spam' : 'reject', toStatus: outcome.status, via: 'rules', createdAt: now },

@@ -5,6 +5,7 @@ import {
 } from '../comments/commentSchemas';
 import { auditQuerySchema, bulkBodySchema, editBodySchema, listQuerySchema } from '../moderation/moderationSchemas';
 import { registerRulesPaths } from '../moderation/rulesOpenApi';
+import { registerNotificationPaths } from '../notifications/notificationsOpenApi';
 
 /**
  * The OpenAPI 3 document, generated from the same zod schemas that validate requests,
@@ -73,6 +74,8 @@ export function buildOpenApiDocument(serverUrl: string) {
     request: { query: auditQuerySchema }, responses: { 200: { description: 'Events' }, ...errorsFor(400, 401, 403) },
   });
   registerRulesPaths(registry, Error, bearer.name);
+  registerNotificationPaths(registry, Error, bearer.name);
+  registry.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', responses: { 200: { description: 'Metrics text' } } });
   for (const p of ['/healthz', '/readyz']) {
     registry.registerPath({ method: 'get', path: p, responses: { 200: { description: 'OK' }, 503: { description: 'Not ready' } } });
   }

@@ -119,6 +119,18 @@ describe('a comment from submission to publication', () => {
   });
 });
 
+describe('post-moderation', () => {
+  test('a reply published at once queues the notification its parent author asked for', async () => {
+    const postSite = await createSite(t.ctx, { settings: { mode: 'post' } });
+    const parent = await request(t.app).post(`/api/v1/sites/${postSite}/comments`).send(commentInput({ page: '/post', notifyReplies: true })).expect(201);
+    expect(parent.body.comment.status).toBe('approved');
+    const reply = await request(t.app).post(`/api/v1/sites/${postSite}/comments`).send(commentInput({ page: '/post', parentId: parent.body.comment.id })).expect(201);
+    expect(reply.body.comment.status).toBe('approved');
+    const jobs = await t.ctx.prisma.job.findMany({ where: { kind: 'send_reply_notification' } });
+    expect(jobs.map((j) => (j.payload as { commentId: string }).commentId)).toContain(reply.body.comment.id);
+  });
+});
+
 describe('threads', () => {
   async function approvedComment(page: string, extra: Record<string, unknown> = {}) {
     const res = await request(t.app).post(`/api/v1/sites/${site}/comments`).send(commentInput({ page, ...extra })).expect(201);

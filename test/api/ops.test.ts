@@ -33,3 +33,10 @@ test('every response carries security headers', async () => {
   expect(res.headers['content-security-policy']).toContain("default-src 'self'");
   expect(res.headers['x-powered-by']).toBeUndefined();
 });
+
+test('/metrics reports request durations by route pattern and the notification queue', async () => {
+  await request(t.app).get('/healthz').expect(200);
+  const res = await request(t.app).get('/metrics').expect(200);
+  expect(res.text).toMatch(/parley_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} [1-9]\d*/);
+  expect(res.text).toMatch(/parley_jobs\{status="dead"\} 0/);
+});

@@ -1,0 +1,39 @@
+import type { RequestHandler, Router } from 'express';
+import express from 'express';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { AppContext } from '../context';
+import { registerJobMetrics } from '../notifications/jobMetrics';
+
+/**
+ * Prometheus metrics at /metrics: request durations by route (the route pattern, never the URL, so no
+ * ids or page keys), the shared notification queue by status, and the process's own figures.
+ * Aggregates only: nothing here identifies a reader.
+ */
+export function createMetrics(ctx: AppContext): { router: Router; observe: RequestHandler } {
+  const registry = new Registry();
+  if (ctx.config.env !== 'test') collectDefaultMetrics({ register: registry, prefix: 'parley_' });
+  registerJobMetrics(registry, ctx);
+  const duration = new Histogram({
+    name: 'parley_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  const observe: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.once('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+
+  const router = express.Router();
+  router.get('/metrics', async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  return { router, observe };
+}
