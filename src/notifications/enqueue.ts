@@ -27,20 +27,14 @@ export async function enqueueApprovalNotifications(
     select: { id: true, siteId: true, email: true, notifyReplies: true, parent: { select: { id: true, email: true, notifyReplies: true } } },
   });
   if (!c) return;
-  if (c.notifyReplies && !job.publishedOnSubmit && !(await alreadyQueued(tx, 'send_approved_notification', c.id))) {
-    await enqueueJob(tx, 'send_approved_notification', { siteId: c.siteId, commentId: c.id });
+  if (c.notifyReplies && !job.publishedOnSubmit) {
+    await enqueueJob(tx, 'send_approved_notification', { siteId: c.siteId, commentId: c.id }, { dedupeKey: `send_approved_notification:${c.id}` });
   }
   const parent = c.parent;
   if (
     parent?.notifyReplies &&
-    parent.email.trim().toLowerCase() !== c.email.trim().toLowerCase() &&
-    !(await alreadyQueued(tx, 'send_reply_notification', c.id))
+    parent.email.trim().toLowerCase() !== c.email.trim().toLowerCase()
   ) {
-    await enqueueJob(tx, 'send_reply_notification', { siteId: c.siteId, commentId: c.id, parentId: parent.id });
+    await enqueueJob(tx, 'send_reply_notification', { siteId: c.siteId, commentId: c.id, parentId: parent.id }, { dedupeKey: `send_reply_notification:${c.id}` });
   }
-}
-
-async function alreadyQueued(tx: Tx, kind: string, commentId: string): Promise<boolean> {
-  const found = await tx.job.findFirst({ where: { kind, payload: { path: ['commentId'], equals: commentId } }, select: { id: true } });
-  return found !== null;
 }

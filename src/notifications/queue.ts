@@ -25,26 +25,32 @@ export interface ClaimedJob {
   maxAttempts: number;
 }
 
-/** Adds a job inside the caller's transaction. Payloads are validated here, so a bad job never gets stored. */
+/**
+ * Adds a job inside the caller's transaction. Payloads are validated here, so a bad job never gets stored.
+ * With a dedupeKey, a second job with the same key is silently not added (returns null): a unique index
+ * decides, so this holds under concurrency and costs one index probe instead of a scan of old jobs.
+ */
 export async function enqueueJob<K extends JobKind>(
   db: Db,
   kind: K,
   payload: JobPayload<K>,
-  opts: { delayMs?: number } = {},
-): Promise<string> {
+  opts: { delayMs?: number; dedupeKey?: string } = {},
+): Promise<string | null> {
   const def = jobKinds[kind];
   const data = def.payload.parse(payload);
   const delay = Math.max(0, Math.round(opts.delayMs ?? 0));
   const rows = await db.$queryRawUnsafe<{ id: bigint | string }[]>(
-    `INSERT INTO "Job" ("kind", "payload", "maxAttempts", "runAt", "createdAt")
-     VALUES ($1, $2::jsonb, $3, ${NOW} + $4 * interval '1 millisecond', ${NOW})
+    `INSERT INTO "Job" ("kind", "payload", "maxAttempts", "runAt", "createdAt", "dedupeKey")
+     VALUES ($1, $2::jsonb, $3, ${NOW} + $4 * interval '1 millisecond', ${NOW}, $5)
+     ON CONFLICT ("dedupeKey") DO NOTHING
      RETURNING "id"`,
     kind,
     JSON.stringify(data),
     def.maxAttempts,
     delay,
+    opts.dedupeKey ?? null,
   );
-  return String(rows[0].id);
+  return rows.length ? String(rows[0].id) : null;
 }
 
 /** Jobs whose worker stopped (crash, SIGKILL, lost network) go back to the queue once their lease is over. */

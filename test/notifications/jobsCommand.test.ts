@@ -16,7 +16,7 @@ function io() {
 test('counts, lists with attempts and scrubbed errors, and requeues dead jobs', async () => {
   const ids = [];
   for (let i = 0; i < 3; i++) {
-    ids.push(await enqueueJob(t.ctx.prisma, 'send_approved_notification', { siteId: 's', commentId: `00000000-0000-4000-8000-00000000000${i}` }));
+    ids.push((await enqueueJob(t.ctx.prisma, 'send_approved_notification', { siteId: 's', commentId: `00000000-0000-4000-8000-00000000000${i}` }))!);
   }
   await t.ctx.prisma.job.update({
     where: { id: BigInt(ids[0]) },
