@@ -41,7 +41,32 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
 };
 
+/**
+ * Rendering is pure and costly (the sanitizer parses the HTML again), and the same bodies are rendered over
+ * and over (threads with owner tokens, the moderation queue), so recent results are kept, oldest dropped first.
+ */
+const RENDER_CACHE_CHARS = 4_000_000; // bodies and their HTML together: at most ~8 MB
+const rendered = new Map<string, string>();
+let renderedChars = 0;
+
 export function renderCommentHtml(body: string): string {
+  const hit = rendered.get(body);
+  if (hit !== undefined) return hit;
+  const html = renderUncached(body);
+  const size = body.length + html.length;
+  if (size <= RENDER_CACHE_CHARS / 100) {
+    while (renderedChars + size > RENDER_CACHE_CHARS) {
+      const [oldBody, oldHtml] = rendered.entries().next().value!;
+      rendered.delete(oldBody);
+      renderedChars -= oldBody.length + oldHtml.length;
+    }
+    rendered.set(body, html);
+    renderedChars += size;
+  }
+  return html;
+}
+
+function renderUncached(body: string): string {
   const text = body.replace(/\r\n?/g, '\n').replace(BIDI_AND_CONTROL, '').trim();
   if (!text) return '';
   const paragraphs = text.split(/\n\s*\n+/).map((p) => p.trim()).filter(Boolean);
