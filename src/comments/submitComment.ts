@@ -94,10 +94,11 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
       },
     });
     if (outcome.status === 'pending') {
-      await enqueueNewCommentNotification(tx, { commentId: comment.id });
+      await enqueueNewCommentNotification(tx, { commentId: comment.id, siteId: site.id });
     } else {
       // Published at once (post mode, returning author): replies still notify the parent's author.
-      if (approved) await enqueueApprovalNotifications(tx, { commentId: comment.id, publishedOnSubmit: true });
+      // (A top-level comment published on submission has nobody to notify: skip the lookups.)
+      if (approved && parent) await enqueueApprovalNotifications(tx, { commentId: comment.id, publishedOnSubmit: true });
       // The rules decided alone: record it, so moderators can see why a comment skipped the queue.
       await tx.auditEvent.create({
         data: { siteId: site.id, commentId: comment.id, action: outcome.status === 'approved' ? 'approve' : outcome.status === 'spam' ? 'spam' : 'reject', toStatus: outcome.status, via: 'rules', createdAt: now },
