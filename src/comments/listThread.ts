@@ -65,10 +65,14 @@ export async function listThread(
 ): Promise<RenderedThread> {
   const { site, pageKey, limit } = args;
   const after = decodeCursor(args.cursor);
-  const page = await ctx.prisma.page.findUnique({
-    where: { siteId_key: { siteId: site.id, key: pageKey } },
-    select: { id: true, title: true, closed: true, createdAt: true, approvedCount: true, version: true },
+  // Every read makes this lookup, cache hit or not: a named prepared statement on the pool, which costs a
+  // fraction of a Prisma query's CPU.
+  const { rows: pages } = await ctx.pool.query<{ id: string; title: string | null; closed: boolean; createdAt: Date; approvedCount: number; version: number }>({
+    name: 'parley-thread-page',
+    text: `SELECT "id"::text AS "id", "title", "closed", "createdAt", "approvedCount", "version" FROM "Page" WHERE "siteId" = $1 AND "key" = $2`,
+    values: [site.id, pageKey],
   });
+  const page = pages[0] ?? null;
   const ownerHashes = args.ownerTokens.map(hashOwnerToken);
   const closed = page ? isPageClosed(page, site.settings, ctx.now()) : false;
   const cacheKey = page && ownerHashes.length === 0 ? `${page.id}|${page.version}|${closed}|${limit}|${args.cursor ?? ''}` : null;
