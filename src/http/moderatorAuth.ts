@@ -33,8 +33,8 @@ export function requireModerator(ctx: AppContext): RequestHandler {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header.trim());
     const limiterKey = `auth-fail:${req.ip ?? 'unknown'}`;
-    const moderator = match ? await findModeratorByKey(ctx, match[1]) : null;
-    if (!moderator) {
+    const found = match ? await findModeratorByKey(ctx, match[1], limiterKey) : null;
+    if (!found) {
       const hit = await consumeRateLimit(ctx.pool, limiterKey, FAILED_AUTH_LIMIT, ctx.now());
       if (!hit.allowed) {
         return next(new AppError('rate_limited', 'Too many failed sign-in attempts. Please wait.', undefined, hit.retryAfter));
@@ -42,34 +42,45 @@ export function requireModerator(ctx: AppContext): RequestHandler {
       return next(errors.unauthorized(header ? 'This API key is not valid.' : 'A valid API key is required.'));
     }
     // A locked-out address waits even with a right key: otherwise the lockout would not slow guessing down.
-    const lockout = await lockedOutFor(ctx, limiterKey);
+    const lockout = lockedOutFor(ctx, found.failures);
     if (lockout > 0) return next(new AppError('rate_limited', 'Too many failed sign-in attempts. Please wait.', undefined, lockout));
-    res.locals.moderator = moderator;
+    res.locals.moderator = found.moderator;
     next();
   };
 }
 
 /** Seconds left in this address's failed-attempt window once it is over the limit; 0 when not locked out. */
-async function lockedOutFor(ctx: AppContext, limiterKey: string): Promise<number> {
-  const { rows } = await ctx.pool.query<{ count: number; windowStart: Date }>(
-    `SELECT "count", "windowStart" FROM "RateLimit" WHERE "key" = $1`,
-    [limiterKey],
-  );
-  if (!rows[0] || rows[0].count <= FAILED_AUTH_LIMIT.max) return 0;
-  const left = new Date(rows[0].windowStart).getTime() + FAILED_AUTH_LIMIT.windowSeconds * 1000 - ctx.now().getTime();
+function lockedOutFor(ctx: AppContext, failures: { count: number; windowStart: Date } | null): number {
+  if (!failures || failures.count <= FAILED_AUTH_LIMIT.max) return 0;
+  const left = new Date(failures.windowStart).getTime() + FAILED_AUTH_LIMIT.windowSeconds * 1000 - ctx.now().getTime();
   return left > 0 ? Math.ceil(left / 1000) : 0;
 }
 
-async function findModeratorByKey(ctx: AppContext, key: string): Promise<AuthenticatedModerator | null> {
-  const row = await ctx.prisma.apiKey.findUnique({
-    where: { keyHash: hashApiKey(key) },
-    select: {
-      revokedAt: true,
-      moderator: { select: { id: true, name: true, revokedAt: true, sites: { select: { siteId: true } } } },
-    },
-  });
-  if (!row || row.revokedAt || row.moderator.revokedAt) return null;
-  return { id: row.moderator.id, name: row.moderator.name, siteIds: row.moderator.sites.map((s) => s.siteId) };
+/**
+ * The key's moderator with their sites, and this address's failed attempts, in one round trip
+ * (every moderator request makes it). Revoked keys and revoked moderators find nothing.
+ */
+async function findModeratorByKey(
+  ctx: AppContext,
+  key: string,
+  limiterKey: string,
+): Promise<{ moderator: AuthenticatedModerator; failures: { count: number; windowStart: Date } | null } | null> {
+  const { rows } = await ctx.pool.query<{ id: string; name: string; siteIds: string[]; failures: number | null; failuresSince: Date | null }>(
+    `SELECT m."id"::text AS "id", m."name",
+            COALESCE((SELECT array_agg(sm."siteId") FROM "SiteModerator" sm WHERE sm."moderatorId" = m."id"), '{}') AS "siteIds",
+            r."count" AS "failures", r."windowStart" AS "failuresSince"
+       FROM "ApiKey" k
+       JOIN "Moderator" m ON m."id" = k."moderatorId"
+       LEFT JOIN "RateLimit" r ON r."key" = $2
+      WHERE k."keyHash" = $1 AND k."revokedAt" IS NULL AND m."revokedAt" IS NULL`,
+    [hashApiKey(key), limiterKey],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    moderator: { id: row.id, name: row.name, siteIds: row.siteIds },
+    failures: row.failures === null ? null : { count: row.failures, windowStart: row.failuresSince! },
+  };
 }
 
 export function currentModerator(res: { locals: Record<string, unknown> }): AuthenticatedModerator {
