@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import type { AppContext } from '../context';
 import { errors } from '../http/AppError';
 import { evaluateNewComment } from '../moderation/evaluateNewComment';
-import { enqueueApprovalNotifications, enqueueNewCommentNotification } from '../notifications/enqueue';
+import { enqueueApprovalNotifications, newCommentNotificationJob } from '../notifications/enqueue';
+import { NOW } from '../notifications/queue';
 import type { SiteRecord } from '../sites/siteRepository';
 import type { SubmitCommentBody } from './commentSchemas';
 import { newOwnerToken } from './ownerTokens';
@@ -59,61 +61,70 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
 
   const owner = newOwnerToken();
   const now = ctx.now();
+  const id = crypto.randomUUID();
   const approved = outcome.status === 'approved';
-  const created = await ctx.prisma.$transaction(async (tx) => {
-    const [page] = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO "Page" ("siteId", "key", "url", "title", "createdAt", "approvedCount", "version")
-      VALUES (${site.id}, ${body.page}, ${body.pageUrl}, ${body.pageTitle}, ${now}, ${approved ? 1 : 0}, ${approved ? 1 : 0})
-      ON CONFLICT ("siteId", "key") DO UPDATE SET
-        "url" = COALESCE("Page"."url", EXCLUDED."url"),
-        "title" = COALESCE("Page"."title", EXCLUDED."title"),
-        "approvedCount" = "Page"."approvedCount" + ${approved ? 1 : 0},
-        "version" = "Page"."version" + ${approved ? 1 : 0}
-      RETURNING "id"::text AS id`;
-    const comment = await tx.comment.create({
-      data: {
-        siteId: site.id,
-        pageId: page.id,
-        parentId: parent?.id ?? null,
-        rootId: parent ? (parent.rootId ?? parent.id) : null,
-        depth: parent ? parent.depth + 1 : 0,
-        name: body.name,
-        email: body.email,
-        website: body.website,
-        body: body.body,
-        status: outcome.status,
-        reasons: outcome.reasons,
-        spamScore: outcome.spamScore,
-        ip: req.ip,
-        userAgent: req.userAgent,
-        ownerTokenHash: owner.hash,
-        fingerprint: outcome.fingerprint,
-        notifyReplies: body.notifyReplies,
-        createdAt: now,
-        updatedAt: now,
-      },
+  const auditAction = outcome.status === 'pending' ? null : AUDIT_ACTION[outcome.status];
+  const job = outcome.status === 'pending' ? newCommentNotificationJob({ commentId: id, siteId: site.id }) : null;
+  const params = [
+    site.id, body.page, body.pageUrl, body.pageTitle, now, approved ? 1 : 0,
+    id, parent?.id ?? null, parent ? (parent.rootId ?? parent.id) : null, parent ? parent.depth + 1 : 0,
+    body.name, body.email, body.website, body.body, outcome.status, outcome.reasons, outcome.spamScore,
+    req.ip, req.userAgent, owner.hash, outcome.fingerprint, body.notifyReplies,
+    job?.kind ?? null, job?.payload ?? null, job?.maxAttempts ?? null, auditAction,
+  ];
+  if (approved && parent) {
+    // A reply published at once must notify its parent's author: that job joins the same transaction.
+    await ctx.prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(INSERT_COMMENT_SQL, ...params);
+      await enqueueApprovalNotifications(tx, { commentId: id, publishedOnSubmit: true });
     });
-    if (outcome.status === 'pending') {
-      await enqueueNewCommentNotification(tx, { commentId: comment.id, siteId: site.id });
-    } else {
-      // Published at once (post mode, returning author): replies still notify the parent's author.
-      // (A top-level comment published on submission has nobody to notify: skip the lookups.)
-      if (approved && parent) await enqueueApprovalNotifications(tx, { commentId: comment.id, publishedOnSubmit: true });
-      // The rules decided alone: record it, so moderators can see why a comment skipped the queue.
-      await tx.auditEvent.create({
-        data: { siteId: site.id, commentId: comment.id, action: outcome.status === 'approved' ? 'approve' : outcome.status === 'spam' ? 'spam' : 'reject', toStatus: outcome.status, via: 'rules', createdAt: now },
-      });
-    }
-    return comment;
-  });
+  } else {
+    // One statement is one transaction: page, comment and notification job are stored together or not at all.
+    await ctx.pool.query(INSERT_COMMENT_SQL, params);
+  }
 
-  const presented = presentPublicComment(created);
+  const presented = presentPublicComment({
+    id, parentId: parent?.id ?? null, name: body.name, website: body.website, body: body.body, createdAt: now, status: outcome.status,
+  });
   return {
     comment: { ...presented, status: outcome.publicStatus },
     ownerToken: owner.token,
     message: outcome.publicStatus === 'approved' ? MESSAGES.approved : MESSAGES.pending,
   };
 }
+
+const AUDIT_ACTION = { approved: 'approve', spam: 'spam', rejected: 'reject' } as const;
+
+/**
+ * Stores a new comment in one statement (one round trip on the busiest write path): creates or updates its
+ * page (counting it when published), inserts the comment, and either queues the moderators' notification
+ * (held comments) or records that the rules decided alone (the audit log shows why it skipped the queue).
+ */
+const INSERT_COMMENT_SQL = `
+WITH page AS (
+  INSERT INTO "Page" ("siteId", "key", "url", "title", "createdAt", "approvedCount", "version")
+  VALUES ($1, $2, $3, $4, $5, $6, $6)
+  ON CONFLICT ("siteId", "key") DO UPDATE SET
+    "url" = COALESCE("Page"."url", EXCLUDED."url"),
+    "title" = COALESCE("Page"."title", EXCLUDED."title"),
+    "approvedCount" = "Page"."approvedCount" + EXCLUDED."approvedCount",
+    "version" = "Page"."version" + EXCLUDED."version"
+  RETURNING "id"
+), comment AS (
+  INSERT INTO "Comment" ("id", "siteId", "pageId", "parentId", "rootId", "depth", "name", "email", "website", "body",
+    "status", "reasons", "spamScore", "ip", "userAgent", "ownerTokenHash", "fingerprint", "notifyReplies", "createdAt", "updatedAt")
+  SELECT $7::uuid, $1, page."id", $8::uuid, $9::uuid, $10, $11, $12, $13, $14,
+    $15::"CommentStatus", $16::text[], $17::float8, $18, $19, $20, $21, $22, $5, $5
+  FROM page
+  RETURNING "id"
+), job AS (
+  INSERT INTO "Job" ("kind", "payload", "maxAttempts", "runAt", "createdAt")
+  SELECT $23::text, $24::jsonb, $25::int, ${NOW}, ${NOW} FROM comment WHERE $23::text IS NOT NULL
+), audit AS (
+  INSERT INTO "AuditEvent" ("siteId", "commentId", "action", "toStatus", "via", "createdAt")
+  SELECT $1, comment."id", $26::text, $15::text, 'rules', $5 FROM comment WHERE $26::text IS NOT NULL
+)
+SELECT "id" FROM comment`;
 
 async function findParent(ctx: AppContext, site: SiteRecord, pageId: string | null, parentId: string) {
   const parent = await ctx.prisma.comment.findUnique({

@@ -29,6 +29,8 @@ function toAppError(err: unknown): AppError | undefined {
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
   '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'P1001', 'P1002', 'P1017', 'P2024',
+  // P2028: a transaction could not start in time (pool exhausted under load): overload, not a bug.
+  'P2028',
 ]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import { hashOwnerToken } from '../comments/ownerTokens';
 import type { AppContext } from '../context';
+import { shortLivedCache } from '../db/shortLivedCache';
 import { errors } from '../http/AppError';
 import { consumeRateLimit } from '../http/rateLimit';
 import type { SiteSettings } from '../sites/siteSettings';
@@ -120,11 +121,20 @@ export async function assessComment(
   return { outcome, spamScore: spamScore === null ? null : Math.round(spamScore * 1e4) / 1e4 };
 }
 
+// Bans are read for every new comment and change rarely: each instance keeps a site's list briefly.
+// manageBans forgets it on change, and expiry is checked against the clock on every use.
+const BAN_CACHE_MS = 5_000;
+const banCache = shortLivedCache<BanEntry[]>(BAN_CACHE_MS);
+
 async function activeBans(ctx: AppContext, siteId: string, now: Date): Promise<BanEntry[]> {
-  return ctx.prisma.ban.findMany({
-    where: { siteId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-    select: { kind: true, value: true, expiresAt: true },
-  });
+  const bans = await banCache.get(ctx.prisma, siteId, () =>
+    ctx.prisma.ban.findMany({ where: { siteId }, select: { kind: true, value: true, expiresAt: true } }),
+  );
+  return bans.filter((b) => b.expiresAt === null || b.expiresAt > now);
+}
+
+export function forgetCachedBans(ctx: AppContext, siteId: string): void {
+  banCache.forget(ctx.prisma, siteId);
 }
 
 /** Per IP and per email, shared by every instance through the RateLimit table. */

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { errors } from '../http/AppError';
 import { banValueError } from './rules/banRule';
+import { forgetCachedBans } from './evaluateNewComment';
 
 export interface PresentedBan {
   id: string;
@@ -59,10 +60,12 @@ export async function addBan(
       createdAt: now,
     },
   });
+  forgetCachedBans(ctx, args.siteId);
   return present(ban, now);
 }
 
 export async function removeBan(ctx: AppContext, siteId: string, banId: string): Promise<void> {
   const { count } = await ctx.prisma.ban.deleteMany({ where: { id: banId, siteId } });
   if (count === 0) throw errors.notFound('Ban');
+  forgetCachedBans(ctx, siteId);
 }

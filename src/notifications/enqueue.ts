@@ -1,15 +1,17 @@
 import type { Tx } from '../context';
-import { enqueueJob } from './queue';
+import { enqueueJob, prepareJob } from './queue';
 
 /**
  * The core's entry points into the outbox. Both run inside the caller's transaction, so the
  * notification is stored if and only if the comment change is: nothing to lose between the two.
  */
 
-/** A new held comment: one job, fanned out to the site's moderators by the worker. */
-export async function enqueueNewCommentNotification(tx: Tx, job: { commentId: string; siteId?: string }): Promise<void> {
-  const siteId = job.siteId ?? (await tx.comment.findUniqueOrThrow({ where: { id: job.commentId }, select: { siteId: true } })).siteId;
-  await enqueueJob(tx, 'notify_new_comment', { siteId, commentId: job.commentId });
+/**
+ * A new held comment: one job, fanned out to the site's moderators by the worker. Returned as a row for
+ * the caller to insert in the same statement as the comment (see src/comments/submitComment.ts).
+ */
+export function newCommentNotificationJob(job: { commentId: string; siteId: string }) {
+  return prepareJob('notify_new_comment', { siteId: job.siteId, commentId: job.commentId });
 }
 
 /**

@@ -11,7 +11,8 @@ import { jobKinds, type JobKind, type JobPayload } from './jobKinds';
 
 type Db = Tx | PrismaClient;
 
-const NOW = `timezone('UTC', now())`;
+/** The database's clock in the UTC the TIMESTAMP(3) columns hold: jobs are timed by one clock, not by each instance's. */
+export const NOW = `timezone('UTC', now())`;
 
 export const JOB_STATUSES = ['queued', 'running', 'retrying', 'sent', 'dead'] as const;
 export type JobStatusName = (typeof JOB_STATUSES)[number];
@@ -25,6 +26,12 @@ export interface ClaimedJob {
   maxAttempts: number;
 }
 
+/** A job row ready to insert: the payload validated against its kind, and the kind's retry budget. */
+export function prepareJob<K extends JobKind>(kind: K, payload: JobPayload<K>): { kind: K; payload: string; maxAttempts: number } {
+  const def = jobKinds[kind];
+  return { kind, payload: JSON.stringify(def.payload.parse(payload)), maxAttempts: def.maxAttempts };
+}
+
 /**
  * Adds a job inside the caller's transaction. Payloads are validated here, so a bad job never gets stored.
  * With a dedupeKey, a second job with the same key is silently not added (returns null): a unique index
@@ -36,17 +43,16 @@ export async function enqueueJob<K extends JobKind>(
   payload: JobPayload<K>,
   opts: { delayMs?: number; dedupeKey?: string } = {},
 ): Promise<string | null> {
-  const def = jobKinds[kind];
-  const data = def.payload.parse(payload);
+  const job = prepareJob(kind, payload);
   const delay = Math.max(0, Math.round(opts.delayMs ?? 0));
   const rows = await db.$queryRawUnsafe<{ id: bigint | string }[]>(
     `INSERT INTO "Job" ("kind", "payload", "maxAttempts", "runAt", "createdAt", "dedupeKey")
      VALUES ($1, $2::jsonb, $3, ${NOW} + $4 * interval '1 millisecond', ${NOW}, $5)
      ON CONFLICT ("dedupeKey") DO NOTHING
      RETURNING "id"`,
-    kind,
-    JSON.stringify(data),
-    def.maxAttempts,
+    job.kind,
+    job.payload,
+    job.maxAttempts,
     delay,
     opts.dedupeKey ?? null,
   );
