@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { isPageClosed } from '../moderation/rules/pageClosed';
 import type { SiteRecord } from '../sites/siteRepository';
 import { decodeCursor, encodeCursor } from './cursor';
+import { findPage } from './findPage';
 import { hashOwnerToken } from './ownerTokens';
 import { presentPublicComment, type PublicComment } from './presentComment';
 
@@ -65,14 +66,7 @@ export async function listThread(
 ): Promise<RenderedThread> {
   const { site, pageKey, limit } = args;
   const after = decodeCursor(args.cursor);
-  // Every read makes this lookup, cache hit or not: a plain query on the pool costs a fraction of a Prisma
-  // query's CPU. (Not a named prepared statement: the embedded Postgres shares one session between
-  // connections, so a reconnecting client would prepare the same name twice.)
-  const { rows: pages } = await ctx.pool.query<{ id: string; title: string | null; closed: boolean; createdAt: Date; approvedCount: number; version: number }>(
-    `SELECT "id"::text AS "id", "title", "closed", "createdAt", "approvedCount", "version" FROM "Page" WHERE "siteId" = $1 AND "key" = $2`,
-    [site.id, pageKey],
-  );
-  const page = pages[0] ?? null;
+  const page = await findPage(ctx, site.id, pageKey);
   const ownerHashes = args.ownerTokens.map(hashOwnerToken);
   const closed = page ? isPageClosed(page, site.settings, ctx.now()) : false;
   const cacheKey = page && ownerHashes.length === 0 ? `${page.id}|${page.version}|${closed}|${limit}|${args.cursor ?? ''}` : null;

@@ -6,6 +6,7 @@ import { enqueueApprovalNotifications, newCommentNotificationJob } from '../noti
 import { NOW } from '../notifications/queue';
 import type { SiteRecord } from '../sites/siteRepository';
 import type { SubmitCommentBody } from './commentSchemas';
+import { findPage } from './findPage';
 import { newOwnerToken } from './ownerTokens';
 import { presentPublicComment, type PublicComment } from './presentComment';
 
@@ -36,10 +37,7 @@ export const MESSAGES = {
  */
 export async function submitComment(ctx: AppContext, req: SubmitCommentRequest): Promise<SubmitCommentResult> {
   const { site, body } = req;
-  const existingPage = await ctx.prisma.page.findUnique({
-    where: { siteId_key: { siteId: site.id, key: body.page } },
-    select: { id: true, createdAt: true, closed: true },
-  });
+  const existingPage = await findPage(ctx, site.id, body.page);
 
   const parent = body.parentId ? await findParent(ctx, site, existingPage?.id ?? null, body.parentId) : null;
 

@@ -4,7 +4,7 @@ import { hashOwnerToken } from '../comments/ownerTokens';
 import type { AppContext } from '../context';
 import { shortLivedCache } from '../db/shortLivedCache';
 import { errors } from '../http/AppError';
-import { consumeRateLimit } from '../http/rateLimit';
+import { consumeRateLimits } from '../http/rateLimit';
 import type { SiteSettings } from '../sites/siteSettings';
 import { scoreDocument } from '../spam/spamModel';
 import { commentFingerprint } from './commentFingerprint';
@@ -142,12 +142,16 @@ async function enforceFloodLimits(ctx: AppContext, input: NewCommentInput, now: 
   const { perIp, perEmail } = input.settings.rateLimit;
   // The key holds a digest, not the address: the RateLimit table is no place for readers' emails.
   const emailKey = crypto.createHash('sha256').update(input.email.trim().toLowerCase()).digest('hex');
-  const hits = await Promise.all([
-    input.ip ? consumeRateLimit(ctx.pool, `comment:ip:${input.siteId}:${floodKeyForIp(input.ip)}`, perIp, now) : null,
-    consumeRateLimit(ctx.pool, `comment:email:${input.siteId}:${emailKey}`, perEmail, now),
-  ]);
-  const refused = hits.filter((h) => h !== null && !h.allowed);
-  if (refused.length > 0) throw errors.rateLimited(Math.max(...refused.map((h) => h!.retryAfter)));
+  const hits = await consumeRateLimits(
+    ctx.pool,
+    [
+      ...(input.ip ? [{ key: `comment:ip:${input.siteId}:${floodKeyForIp(input.ip)}`, limit: perIp }] : []),
+      { key: `comment:email:${input.siteId}:${emailKey}`, limit: perEmail },
+    ],
+    now,
+  );
+  const refused = hits.filter((h) => !h.allowed);
+  if (refused.length > 0) throw errors.rateLimited(Math.max(...refused.map((h) => h.retryAfter)));
 }
 
 /**

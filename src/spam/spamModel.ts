@@ -12,22 +12,19 @@ export async function loadStats(db: Db, siteId: string): Promise<ModelStats> {
   return { spamDocs: row?.spamDocs ?? 0, hamDocs: row?.hamDocs ?? 0 };
 }
 
-async function loadCounts(db: Db, siteId: string, tokens: string[]): Promise<Map<string, TokenCounts>> {
-  const rows = await db.spamToken.findMany({
-    where: { siteId, token: { in: tokens } },
-    select: { token: true, spamCount: true, hamCount: true },
-  });
-  return new Map(rows.map((r) => [r.token, { spam: r.spamCount, ham: r.hamCount }]));
-}
-
 /** Spam score of a new comment, or null while the site has too little training. */
 export async function scoreDocument(db: Db, siteId: string, doc: SpamDocument): Promise<number | null> {
-  const stats = await loadStats(db, siteId);
   const tokens = tokenize(doc);
-  // An untrained model scores nothing: skip the token query altogether.
-  const probe = scoreTokens([], new Map(), stats);
-  if (probe === null) return null;
-  return scoreTokens(tokens, await loadCounts(db, siteId, tokens), stats);
+  // Totals and this comment's token counts in one round trip: this runs for every new comment.
+  const rows = await db.$queryRaw<{ spamDocs: number | null; hamDocs: number | null; token: string | null; spamCount: number | null; hamCount: number | null }[]>`
+    SELECT s."spamDocs", s."hamDocs", t."token", t."spamCount", t."hamCount"
+    FROM (SELECT 1) AS one
+    LEFT JOIN "SpamStats" s ON s."siteId" = ${siteId}
+    LEFT JOIN "SpamToken" t ON t."siteId" = ${siteId} AND t."token" = ANY(${tokens}::text[])`;
+  const stats: ModelStats = { spamDocs: rows[0]?.spamDocs ?? 0, hamDocs: rows[0]?.hamDocs ?? 0 };
+  const counts = new Map<string, TokenCounts>();
+  for (const r of rows) if (r.token !== null) counts.set(r.token, { spam: r.spamCount ?? 0, ham: r.hamCount ?? 0 });
+  return scoreTokens(tokens, counts, stats);
 }
 
 /**
