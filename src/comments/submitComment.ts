@@ -73,12 +73,15 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
   if (approved && parent) {
     // A reply published at once must notify its parent's author: that job joins the same transaction.
     await ctx.prisma.$transaction(async (tx) => {
-      await tx.$queryRawUnsafe(INSERT_COMMENT_SQL, ...params);
+      await tx.$queryRawUnsafe(INSERT_COMMENT_SQL.count, ...params);
       await enqueueApprovalNotifications(tx, { commentId: id, publishedOnSubmit: true });
     });
   } else {
     // One statement is one transaction: page, comment and notification job are stored together or not at all.
-    await ctx.pool.query(INSERT_COMMENT_SQL, params);
+    const sql = approved ? INSERT_COMMENT_SQL.count : INSERT_COMMENT_SQL.leave;
+    const { rowCount } = await ctx.pool.query(sql, params);
+    // Zero rows: another request created the page between our look and our insert. The page exists now.
+    if (!rowCount) await ctx.pool.query(sql, params);
   }
 
   const presented = presentPublicComment({
@@ -94,12 +97,18 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
 const AUDIT_ACTION = { approved: 'approve', spam: 'spam', rejected: 'reject' } as const;
 
 /**
- * Stores a new comment in one statement (one round trip on the busiest write path): creates or updates its
- * page (counting it when published), inserts the comment, and either queues the moderators' notification
- * (held comments) or records that the rules decided alone (the audit log shows why it skipped the queue).
+ * Stores a new comment in one statement (one round trip on the busiest write path): finds or creates its
+ * page, inserts the comment, and either queues the moderators' notification (held comments) or records
+ * that the rules decided alone (the audit log shows why a comment skipped the queue).
+ *
+ * `count` (a published comment) bumps the page's count and version, locking its row. `leave` (a held one)
+ * does not touch an existing page row at all, so a burst of held comments on one article does not queue
+ * behind that row's lock; if the page appears concurrently it returns no row and the caller runs it again.
  */
-const INSERT_COMMENT_SQL = `
-WITH page AS (
+function insertCommentSql(pageEffect: 'count' | 'leave'): string {
+  const page =
+    pageEffect === 'count'
+      ? `page AS (
   INSERT INTO "Page" ("siteId", "key", "url", "title", "createdAt", "approvedCount", "version")
   VALUES ($1, $2, $3, $4, $5, $6, $6)
   ON CONFLICT ("siteId", "key") DO UPDATE SET
@@ -108,7 +117,19 @@ WITH page AS (
     "approvedCount" = "Page"."approvedCount" + EXCLUDED."approvedCount",
     "version" = "Page"."version" + EXCLUDED."version"
   RETURNING "id"
-), comment AS (
+)`
+      : `existing AS (
+  SELECT "id" FROM "Page" WHERE "siteId" = $1 AND "key" = $2
+), created AS (
+  INSERT INTO "Page" ("siteId", "key", "url", "title", "createdAt", "approvedCount", "version")
+  SELECT $1, $2, $3, $4, $5, $6, $6 WHERE NOT EXISTS (SELECT 1 FROM existing)
+  ON CONFLICT ("siteId", "key") DO NOTHING
+  RETURNING "id"
+), page AS (
+  SELECT "id" FROM existing UNION ALL SELECT "id" FROM created
+)`;
+  return `
+WITH ${page}, comment AS (
   INSERT INTO "Comment" ("id", "siteId", "pageId", "parentId", "rootId", "depth", "name", "email", "website", "body",
     "status", "reasons", "spamScore", "ip", "userAgent", "ownerTokenHash", "fingerprint", "notifyReplies", "createdAt", "updatedAt")
   SELECT $7::uuid, $1, page."id", $8::uuid, $9::uuid, $10, $11, $12, $13, $14,
@@ -123,6 +144,9 @@ WITH page AS (
   SELECT $1, comment."id", $26::text, $15::text, 'rules', $5 FROM comment WHERE $26::text IS NOT NULL
 )
 SELECT "id" FROM comment`;
+}
+
+const INSERT_COMMENT_SQL = { count: insertCommentSql('count'), leave: insertCommentSql('leave') };
 
 async function findParent(ctx: AppContext, site: SiteRecord, pageId: string | null, parentId: string) {
   const parent = await ctx.prisma.comment.findUnique({
