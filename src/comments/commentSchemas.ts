@@ -79,7 +79,7 @@ export const submitResponseSchema = z.object({
 });
 
 export const threadResponseSchema = z.object({
-  page: z.object({ key: z.string(), title: z.string().nullable(), closed: z.boolean() }),
+  page: z.object({ key: z.string(), title: z.string().nullable(), closed: z.boolean(), maxDepth: z.number().int() }),
   total: z.number().int(),
   comments: z.array(publicCommentSchema),
   nextCursor: z.string().nullable().optional(),

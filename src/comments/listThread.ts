@@ -13,7 +13,8 @@ export interface ThreadComment extends PublicComment {
 }
 
 export interface ThreadResponse {
-  page: { key: string; title: string | null; closed: boolean };
+  /** maxDepth: the deepest reply level the site accepts, so clients offer Reply only where it can work. */
+  page: { key: string; title: string | null; closed: boolean; maxDepth: number };
   total: number;
   comments: ThreadComment[];
   nextCursor?: string | null;
@@ -69,7 +70,7 @@ export async function listThread(
   const page = await findPage(ctx, site.id, pageKey);
   const ownerHashes = args.ownerTokens.map(hashOwnerToken);
   const closed = page ? isPageClosed(page, site.settings, ctx.now()) : false;
-  const cacheKey = page && ownerHashes.length === 0 ? `${page.id}|${page.version}|${closed}|${limit}|${args.cursor ?? ''}` : null;
+  const cacheKey = page && ownerHashes.length === 0 ? `${page.id}|${page.version}|${closed}|${site.settings.maxDepth}|${limit}|${args.cursor ?? ''}` : null;
   const cache = threadCacheFor(ctx);
   if (cacheKey) {
     const hit = cache.get(cacheKey);
@@ -79,7 +80,7 @@ export async function listThread(
   let thread: ThreadResponse;
   let personal = false;
   if (!page) {
-    thread = { page: { key: pageKey, title: null, closed: false }, total: 0, comments: [], nextCursor: null };
+    thread = { page: { key: pageKey, title: null, closed: false, maxDepth: site.settings.maxDepth }, total: 0, comments: [], nextCursor: null };
   } else {
     const visible = ownerHashes.length
       ? { OR: [{ status: 'approved' as const }, { status: 'pending' as const, ownerTokenHash: { in: ownerHashes } }] }
@@ -109,7 +110,7 @@ export async function listThread(
       : [];
     personal = [...roots, ...replies].some((c) => c.status !== 'approved');
     thread = {
-      page: { key: pageKey, title: page.title, closed },
+      page: { key: pageKey, title: page.title, closed, maxDepth: site.settings.maxDepth },
       total: page.approvedCount,
       comments: buildTree(roots, replies),
       nextCursor: hasMore ? encodeCursor(roots[roots.length - 1]) : null,

@@ -182,7 +182,7 @@ describe('threads', () => {
 
   test('an unknown page is an empty thread', async () => {
     const res = await thread('/never-commented').expect(200);
-    expect(res.body).toEqual({ page: { key: '/never-commented', title: null, closed: false }, total: 0, comments: [], nextCursor: null });
+    expect(res.body).toEqual({ page: { key: '/never-commented', title: null, closed: false, maxDepth: 3 }, total: 0, comments: [], nextCursor: null });
   });
 });
 
