@@ -2,7 +2,7 @@ import type { AppContext, Tx } from '../context';
 import { enqueueJob, markJobSent, type ClaimedJob } from './queue';
 import { jobKinds, type JobKind, type JobPayload } from './jobKinds';
 import type { MailTransport, OutgoingMail } from './mailTransport';
-import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, unsubscribeUrl } from './links';
+import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, unsubscribeUrl, verifyEmailUrl } from './links';
 import { renderModeratorEmail, type HeldComment } from './templates/moderatorEmail';
 import { renderDigestEmail } from './templates/digestEmail';
 import { renderApprovedEmail, renderReplyEmail } from './templates/authorEmails';
@@ -231,7 +231,7 @@ async function sendApprovedNotification(run: JobRun): Promise<JobOutcome> {
   const unsub = unsubscribeUrl(ctx, c.id);
   const email = renderApprovedEmail({
     siteName: c.site.name, authorName: c.name, body: c.body, pageTitle: c.page.title?.trim() || c.page.key,
-    commentUrl: commentPermalink(c.page.url, c.id), unsubscribeUrl: unsub,
+    commentUrl: commentPermalink(c.page.url, c.id), unsubscribeUrl: unsub, verifyEmailUrl: verifyEmailUrl(ctx, c.id),
   });
   await run.transport.send(mailTo(ctx, job, c, email, { unsubscribe: unsub }));
   return DONE;

@@ -12,9 +12,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const MODERATE_ACTIONS = ['approve', 'reject', 'spam'] as const;
 export type ModerateAction = (typeof MODERATE_ACTIONS)[number];
-export type LinkAction = ModerateAction | 'unsubscribe';
+/** `verify_email`: the author proves they read this address (it lets their next comments skip the queue). */
+export type LinkAction = ModerateAction | 'unsubscribe' | 'verify_email';
 
-const ACTION_CODES: Record<LinkAction, number> = { approve: 1, reject: 2, spam: 3, unsubscribe: 4 };
+const ACTION_CODES: Record<LinkAction, number> = { approve: 1, reject: 2, spam: 3, unsubscribe: 4, verify_email: 5 };
 const ACTION_BY_CODE = new Map<number, LinkAction>(
   Object.entries(ACTION_CODES).map(([a, c]) => [c, a as LinkAction]),
 );
@@ -102,6 +103,18 @@ export function moderateLinkToken(
     commentId: p.commentId,
     moderatorId: p.moderatorId,
     expires: Math.floor(p.now.getTime() / 1000) + MODERATE_LINK_TTL_SECONDS,
+  });
+}
+
+/** How long the author's "trust this address" link works. */
+export const VERIFY_EMAIL_LINK_TTL_SECONDS = 30 * 24 * 3600;
+
+export function verifyEmailLinkToken(secretKey: Buffer, p: { commentId: string; now: Date }): string {
+  return signLinkToken(secretKey, {
+    action: 'verify_email',
+    commentId: p.commentId,
+    moderatorId: null,
+    expires: Math.floor(p.now.getTime() / 1000) + VERIFY_EMAIL_LINK_TTL_SECONDS,
   });
 }
 

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { MODERATE_ACTIONS, moderateLinkToken, unsubscribeLinkToken } from './linkTokens';
+import { MODERATE_ACTIONS, moderateLinkToken, unsubscribeLinkToken, verifyEmailLinkToken } from './linkTokens';
 import type { ModerationLinks } from './templates/moderatorEmail';
 
 /** Absolute URLs for the links emails carry. */
@@ -14,6 +14,10 @@ export function moderationLinks(ctx: AppContext, commentId: string, moderatorId:
 
 export function unsubscribeUrl(ctx: AppContext, commentId: string): string {
   return `${ctx.publicUrl}/unsubscribe/${unsubscribeLinkToken(ctx.secretKey, { commentId, now: ctx.now() })}`;
+}
+
+export function verifyEmailUrl(ctx: AppContext, commentId: string): string {
+  return `${ctx.publicUrl}/verify-email/${verifyEmailLinkToken(ctx.secretKey, { commentId, now: ctx.now() })}`;
 }
 
 export function moderationQueueUrl(ctx: AppContext, siteId: string): string {

@@ -44,4 +44,12 @@ export function registerNotificationPaths(registry: OpenAPIRegistry, errorSchema
     method: 'post', path: '/unsubscribe/{token}', summary: 'Unsubscribe (RFC 8058 one-click POST accepted)',
     request: { params: token }, responses: { 200: { description: 'Unsubscribed', ...html }, ...pageErrors(400, 404, 410) },
   });
+  registry.registerPath({
+    method: 'get', path: '/verify-email/{token}', summary: 'Author email confirmation: confirm page (changes nothing)',
+    request: { params: token }, responses: { 200: { description: 'Confirm page', ...html }, ...pageErrors(400, 404, 410) },
+  });
+  registry.registerPath({
+    method: 'post', path: '/verify-email/{token}', summary: 'Confirm the address: its next comments skip the queue',
+    request: { params: token }, responses: { 200: { description: 'Confirmed', ...html }, ...pageErrors(400, 404, 410) },
+  });
 }

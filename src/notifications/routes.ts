@@ -130,6 +130,36 @@ export function notificationsRouter(ctx: AppContext): Router {
     sendPage(res, 200, messagePage('Unsubscribed', `You will no longer get emails about replies to your comments on ${c.site.name}.`));
   });
 
+  // The author's "confirm this address" link. GET only asks (mail scanners prefetch); POST records the
+  // proof that lets this address's next comments skip the queue (see isProvenReturningAuthor).
+  router.get('/verify-email/:token', async (req: Request<{ token: string }>, res) => {
+    const claims = claimsFor(ctx, req.params.token, ['verify_email']);
+    const c = await loadSummary(ctx, claims.commentId);
+    sendPage(
+      res,
+      200,
+      page(
+        'Confirm your email address?',
+        `<p>Confirm that this address is yours, and your next comments on <strong>${escapeHtml(c.summary.siteName)}</strong> will be published without waiting for a moderator.</p>${confirmForm('Confirm', 'approve')}`,
+      ),
+    );
+  });
+
+  router.post('/verify-email/:token', async (req: Request<{ token: string }>, res) => {
+    const claims = claimsFor(ctx, req.params.token, ['verify_email']);
+    const c = await ctx.prisma.comment.findUnique({ where: { id: claims.commentId }, select: { siteId: true, email: true, status: true, site: { select: { name: true } } } });
+    if (!c) throw new AppError('not_found', 'This comment no longer exists.');
+    // A comment marked spam since the email went out proves nothing.
+    if (c.status !== 'approved') throw new AppError('gone', 'This link is no longer valid.');
+    const email = c.email.trim().toLowerCase();
+    await ctx.prisma.verifiedEmail.upsert({
+      where: { siteId_email: { siteId: c.siteId, email } },
+      create: { siteId: c.siteId, email, verifiedAt: ctx.now() },
+      update: { verifiedAt: ctx.now() },
+    });
+    sendPage(res, 200, messagePage('Address confirmed', `Thank you. Your next comments on ${c.site.name} will be published without waiting.`));
+  });
+
   router.get('/api/v1/moderation/jobs', requireModerator(ctx), async (req, res) => {
     const q = parseInput(jobsQuerySchema, req.query);
     const { siteIds } = currentModerator(res);

@@ -105,11 +105,15 @@ describe('author emails', () => {
     const ok = renderApprovedEmail({
       siteName: 'Demo', authorName: 'A', body: 'b', pageTitle: 'P',
       commentUrl: 'https://news.example/a#parley-9', unsubscribeUrl: 'https://c.example/unsubscribe/T',
+      verifyEmailUrl: 'https://c.example/verify-email/V',
     });
     expect(ok.text).toContain('https://news.example/a#parley-9');
+    expect(ok.text).toContain('Confirm this address: https://c.example/verify-email/V');
+    expect(ok.html).toContain('href="https://c.example/verify-email/V"');
     const bad = renderApprovedEmail({
       siteName: 'Demo', authorName: 'A', body: 'b', pageTitle: 'P',
       commentUrl: 'javascript:alert(1)#parley-9', unsubscribeUrl: 'https://c.example/unsubscribe/T',
+      verifyEmailUrl: 'https://c.example/verify-email/V',
     });
     expect(bad.html).not.toContain('javascript:');
   });

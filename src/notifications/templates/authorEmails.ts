@@ -52,6 +52,8 @@ export interface ApprovedEmailInput {
   /** pageUrl#parley-<id>, or null when the page URL is unknown */
   commentUrl: string | null;
   unsubscribeUrl: string;
+  /** Signed link that proves the author reads this address: their next comments skip the queue. */
+  verifyEmailUrl: string;
 }
 
 export function renderApprovedEmail(input: ApprovedEmailInput): RenderedEmail {
@@ -65,11 +67,14 @@ export function renderApprovedEmail(input: ApprovedEmailInput): RenderedEmail {
     `  "${excerpt(input.body, 300)}"`,
     '',
     ...(url ? [`See it: ${url}`, ''] : []),
+    `Want your next comments here published without waiting? Confirm this address: ${input.verifyEmailUrl}`,
+    '',
     `Stop emails about replies to your comments: ${input.unsubscribeUrl}`,
   ].join('\n');
   const inner = `<p style="margin:0 0 12px">Hello ${escapeHtml(input.authorName)},</p>
 <p style="margin:0 0 12px">Your comment on <strong>${escapeHtml(input.pageTitle)}</strong> was approved and is now published:</p>
 ${textBlockHtml(excerpt(input.body, 300))}
-${url ? `<p style="margin:12px 0 0"><a href="${escapeHtml(url)}" style="color:#0969da;font-weight:bold">See your comment</a></p>` : ''}`;
+${url ? `<p style="margin:12px 0 0"><a href="${escapeHtml(url)}" style="color:#0969da;font-weight:bold">See your comment</a></p>` : ''}
+<p style="margin:12px 0 0">Want your next comments here published without waiting? <a href="${escapeHtml(input.verifyEmailUrl)}" style="color:#0969da">Confirm this address</a>.</p>`;
   return { subject, text, html: emailLayout(subject, inner, unsubscribeFooter(input.siteName, input.unsubscribeUrl)) };
 }
