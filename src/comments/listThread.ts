@@ -124,10 +124,7 @@ export async function listThread(
     etag: `W/"${crypto.createHash('sha1').update(json).digest('base64url')}"`,
     personal,
   };
-  if (cacheKey) {
-    if (cache.size >= THREAD_CACHE_MAX) cache.delete(cache.keys().next().value!);
-    cache.set(cacheKey, rendered);
-  }
+  if (cacheKey) cache.put(cacheKey, rendered);
   return rendered;
 }
 
@@ -149,10 +146,47 @@ function buildTree(roots: Row[], replies: Row[]): ThreadComment[] {
   return top;
 }
 
-const THREAD_CACHE_MAX = 500;
-const threadCaches = new WeakMap<object, Map<string, RenderedThread>>();
-function threadCacheFor(ctx: AppContext): Map<string, RenderedThread> {
+/**
+ * Rendered threads, least recently used first out. Bounded by size rather than count: a 200-comment thread
+ * is about 130 KB of JSON (plus its parsed tree), and memory is what a busy instance runs out of.
+ */
+const THREAD_CACHE_MAX_BYTES = 24 * 1024 * 1024;
+
+class ThreadCache {
+  private entries = new Map<string, RenderedThread>();
+  private bytes = 0;
+
+  get(key: string): RenderedThread | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  put(key: string, rendered: RenderedThread): void {
+    const old = this.entries.get(key);
+    if (old) this.bytes -= ThreadCache.size(old);
+    this.entries.delete(key);
+    this.entries.set(key, rendered);
+    this.bytes += ThreadCache.size(rendered);
+    for (const [oldest, value] of this.entries) {
+      if (this.bytes <= THREAD_CACHE_MAX_BYTES || oldest === key) break;
+      this.entries.delete(oldest);
+      this.bytes -= ThreadCache.size(value);
+    }
+  }
+
+  // The JSON text twice over approximates text plus parsed tree; compressed copies are a few per cent more.
+  private static size(r: RenderedThread): number {
+    return r.json.length * 2;
+  }
+}
+
+const threadCaches = new WeakMap<object, ThreadCache>();
+function threadCacheFor(ctx: AppContext): ThreadCache {
   let cache = threadCaches.get(ctx.prisma);
-  if (!cache) threadCaches.set(ctx.prisma, (cache = new Map()));
+  if (!cache) threadCaches.set(ctx.prisma, (cache = new ThreadCache()));
   return cache;
 }
