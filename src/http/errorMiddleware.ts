@@ -33,14 +33,19 @@ const CONNECTION_ERROR_CODES = new Set([
   'P2028',
 ]);
 
+// Prisma's driver adapter reports a lost database as a kind on a wrapped error (e.g. a P2010 raw query failure).
+const UNREACHABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   let cur: unknown = err;
   for (let depth = 0; cur && depth < 5; depth++) {
-    const c = cur as { code?: string; message?: string; cause?: unknown; name?: string };
+    const c = cur as { code?: string; message?: string; cause?: unknown; name?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
     if (c.code && CONNECTION_ERROR_CODES.has(c.code)) return true;
+    const adapterKind = c.meta?.driverAdapterError?.cause?.kind;
+    if (adapterKind && UNREACHABLE_ADAPTER_KINDS.has(adapterKind)) return true;
     const msg = c.message ?? '';
     if (
-      /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Cannot use a pool after calling end|terminating connection/i.test(
+      /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Can't reach database server|Client has encountered a connection error|Cannot use a pool after calling end|terminating connection/i.test(
         msg,
       )
     ) {
