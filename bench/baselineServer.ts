@@ -19,10 +19,11 @@ const COLUMNS = `"id"::text, "parentId"::text, "rootId"::text, "name", "website"
 
 async function thread(site: string, key: string, limit: number): Promise<string> {
   const page = (await pool.query(
-    `SELECT "id"::text, "title", "closed", "approvedCount" FROM "Page" WHERE "siteId" = $1 AND "key" = $2`,
+    `SELECT p."id"::text, p."title", p."closed", p."approvedCount", COALESCE((s."settings"->>'maxDepth')::int, 3) AS "maxDepth"
+     FROM "Page" p JOIN "Site" s ON s."id" = p."siteId" WHERE p."siteId" = $1 AND p."key" = $2`,
     [site, key],
   )).rows[0];
-  if (!page) return JSON.stringify({ page: { key, title: null, closed: false }, total: 0, comments: [], nextCursor: null });
+  if (!page) return JSON.stringify({ page: { key, title: null, closed: false, maxDepth: 3 }, total: 0, comments: [], nextCursor: null });
   const top = (await pool.query<Row>(
     `SELECT ${COLUMNS} FROM "Comment" WHERE "pageId" = $1 AND "parentId" IS NULL AND "status" = 'approved'
      ORDER BY "createdAt", "id" LIMIT $2`,
@@ -47,7 +48,7 @@ async function thread(site: string, key: string, limit: number): Promise<string>
   const nextCursor = top.length > limit
     ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url')
     : null;
-  return JSON.stringify({ page: { key, title: page.title, closed: page.closed }, total: page.approvedCount, comments: tree, nextCursor });
+  return JSON.stringify({ page: { key, title: page.title, closed: page.closed, maxDepth: page.maxDepth }, total: page.approvedCount, comments: tree, nextCursor });
 }
 
 const server = http.createServer(async (req, res) => {
