@@ -35,7 +35,8 @@ export async function ensureDemoSite(ctx: AppContext): Promise<{ apiKey: string 
       data: { id: DEMO_SITE_ID, name: 'Parley demo', allowedOrigins: [origin], settings: { mode: 'pre' } },
     });
     const moderator = await tx.moderator.create({ data: { name: 'Demo moderator', email: 'moderator@demo.parley.invalid' } });
-    await tx.siteModerator.create({ data: { siteId: DEMO_SITE_ID, moderatorId: moderator.id } });
+    // The first moderator of the demo site runs it: an admin.
+    await tx.siteModerator.create({ data: { siteId: DEMO_SITE_ID, moderatorId: moderator.id, role: 'admin' } });
     await tx.apiKey.create({ data: { moderatorId: moderator.id, keyHash: hash } });
   });
   return { apiKey: key };

@@ -5,8 +5,9 @@ import { CliError, printTable, usageError, type CliIo } from './cliIo';
 import { noMorePositionals, parseCommandArgs, requirePositional } from './parseCommandArgs';
 
 export const MODERATOR_USAGE = `Usage:
-  parley moderator create --name <name> --email <email> --site <id> [--site <id>]...
-                          prints the new moderator's API key, once
+  parley moderator create --name <name> --email <email> --site <id> [--site <id>]... [--role admin|moderator]
+                          prints the new moderator's API key, once; the role (default moderator)
+                          applies to every --site given
   parley moderator list [--show-emails]
                           emails are shown only with --show-emails
   parley moderator revoke <moderator-id>
@@ -41,7 +42,7 @@ export async function moderatorCommand(ctx: AppContext, args: string[], io: CliI
 async function createModerator(ctx: AppContext, args: string[], io: CliIo): Promise<void> {
   const { values, positionals } = parseCommandArgs(
     args,
-    { name: { type: 'string' }, email: { type: 'string' }, site: { type: 'string', multiple: true } },
+    { name: { type: 'string' }, email: { type: 'string' }, site: { type: 'string', multiple: true }, role: { type: 'string' } },
     MODERATOR_USAGE,
   );
   noMorePositionals(positionals, 0, MODERATOR_USAGE);
@@ -52,6 +53,8 @@ async function createModerator(ctx: AppContext, args: string[], io: CliIo): Prom
   if (!email) throw usageError('Missing --email (where new-comment notifications go).', MODERATOR_USAGE);
   // The operator typed it, but we still do not echo it back: terminals get logged and screen-shared.
   if (!emailSchema.safeParse(email).success) throw new CliError('--email is not a valid email address.');
+  const role = values.role ?? 'moderator';
+  if (role !== 'moderator' && role !== 'admin') throw usageError(`--role is "admin" or "moderator", not "${role}".`, MODERATOR_USAGE);
   const siteIds = [...new Set(values.site ?? [])];
   if (!siteIds.length) throw usageError('Give at least one --site the moderator may moderate.', MODERATOR_USAGE);
 
@@ -62,11 +65,11 @@ async function createModerator(ctx: AppContext, args: string[], io: CliIo): Prom
   const { key, hash } = newApiKey();
   const moderator = await ctx.prisma.$transaction(async (tx) => {
     const created = await tx.moderator.create({ data: { name, email } });
-    await tx.siteModerator.createMany({ data: siteIds.map((siteId) => ({ siteId, moderatorId: created.id })) });
+    await tx.siteModerator.createMany({ data: siteIds.map((siteId) => ({ siteId, moderatorId: created.id, role })) });
     await tx.apiKey.create({ data: { moderatorId: created.id, keyHash: hash } });
     return created;
   });
-  io.out(`Created moderator ${moderator.id} (${name}) for ${siteIds.join(', ')}.`);
+  io.out(`Created moderator ${moderator.id} (${name}) for ${siteIds.join(', ')} as ${role}.`);
   printKeyOnce(io, key);
 }
 
@@ -82,7 +85,7 @@ async function listModerators(ctx: AppContext, args: string[], io: CliIo): Promi
       email: showEmails,
       createdAt: true,
       revokedAt: true,
-      sites: { select: { siteId: true }, orderBy: { siteId: 'asc' } },
+      sites: { select: { siteId: true, role: true }, orderBy: { siteId: 'asc' } },
       apiKeys: { where: { revokedAt: null }, select: { lastUsedAt: true } },
     },
   });
@@ -103,7 +106,7 @@ async function listModerators(ctx: AppContext, args: string[], io: CliIo): Promi
         m.revokedAt ? `revoked ${m.revokedAt.toISOString().slice(0, 10)}` : 'active',
         String(m.revokedAt ? 0 : m.apiKeys.length),
         lastUsed ? new Date(lastUsed).toISOString() : '-',
-        m.sites.map((s) => s.siteId).join(',') || '-',
+        m.sites.map((s) => (s.role === 'admin' ? `${s.siteId} (admin)` : s.siteId)).join(',') || '-',
       ];
     }),
   );

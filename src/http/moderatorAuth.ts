@@ -4,10 +4,15 @@ import type { AppContext } from '../context';
 import { AppError, errors } from './AppError';
 import { consumeRateLimit } from './rateLimit';
 
+export type SiteRole = 'moderator' | 'admin';
+
 export interface AuthenticatedModerator {
   id: string;
   name: string;
+  /** Every site this moderator may moderate (whatever the role). */
   siteIds: string[];
+  /** The role on each of those sites. */
+  roles: Record<string, SiteRole>;
 }
 
 /** API keys look like `pk_<43 base64url chars>`; only their SHA-256 is stored. */
@@ -65,9 +70,9 @@ async function findModeratorByKey(
   key: string,
   limiterKey: string,
 ): Promise<{ moderator: AuthenticatedModerator; failures: { count: number; windowStart: Date } | null } | null> {
-  const { rows } = await ctx.pool.query<{ id: string; name: string; siteIds: string[]; failures: number | null; failuresSince: Date | null }>(
+  const { rows } = await ctx.pool.query<{ id: string; name: string; memberships: string[]; failures: number | null; failuresSince: Date | null }>(
     `SELECT m."id"::text AS "id", m."name",
-            COALESCE((SELECT array_agg(sm."siteId") FROM "SiteModerator" sm WHERE sm."moderatorId" = m."id"), '{}') AS "siteIds",
+            COALESCE((SELECT array_agg(sm."role"::text || ':' || sm."siteId") FROM "SiteModerator" sm WHERE sm."moderatorId" = m."id"), '{}') AS "memberships",
             r."count" AS "failures", r."windowStart" AS "failuresSince"
        FROM "ApiKey" k
        JOIN "Moderator" m ON m."id" = k."moderatorId"
@@ -78,9 +83,25 @@ async function findModeratorByKey(
   const row = rows[0];
   if (!row) return null;
   return {
-    moderator: { id: row.id, name: row.name, siteIds: row.siteIds },
+    moderator: moderatorWithRoles(row.id, row.name, row.memberships),
     failures: row.failures === null ? null : { count: row.failures, windowStart: row.failuresSince! },
   };
+}
+
+/** Builds the moderator from `role:siteId` pairs (site ids never contain a colon, roles never do either). */
+export function moderatorWithRoles(id: string, name: string, memberships: string[]): AuthenticatedModerator {
+  const roles: Record<string, SiteRole> = {};
+  for (const m of memberships) {
+    const at = m.indexOf(':');
+    roles[m.slice(at + 1)] = m.slice(0, at) === 'admin' ? 'admin' : 'moderator';
+  }
+  return { id, name, siteIds: Object.keys(roles).sort(), roles };
+}
+
+/** 403 unless the moderator is an admin of the site (a site they do not moderate at all is refused the same way). */
+export function assertSiteAdmin(moderator: AuthenticatedModerator, siteId: string): void {
+  if (!moderator.siteIds.includes(siteId)) throw errors.forbidden('You do not moderate this site.');
+  if (moderator.roles[siteId] !== 'admin') throw errors.forbidden('Only an admin of this site may do this.');
 }
 
 export function currentModerator(res: { locals: Record<string, unknown> }): AuthenticatedModerator {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { errors } from '../http/AppError';
 import { parseBody } from '../http/bodyParsers';
-import { currentModerator, requireModerator } from '../http/moderatorAuth';
+import { assertSiteAdmin, currentModerator, requireModerator } from '../http/moderatorAuth';
 import { siteCors } from '../http/siteCors';
 import { parseInput } from '../http/validate';
 import type { SiteRecord } from '../sites/siteRepository';
@@ -39,6 +39,12 @@ export function rulesRouter(ctx: AppContext): Router {
     assertModerates(currentModerator(res), site);
     return site;
   };
+  // Settings and word lists change how the whole site is moderated: admins only.
+  const adminSiteOf = (req: { params: Record<string, unknown> }, res: { locals: Record<string, unknown> }) => {
+    const { site } = parseInput(siteParams, { site: req.params.site });
+    assertSiteAdmin(currentModerator(res), site);
+    return site;
+  };
 
   router.get(`${base}/settings`, async (req, res) => {
     const site = siteOf(req, res);
@@ -46,7 +52,7 @@ export function rulesRouter(ctx: AppContext): Router {
   });
 
   router.patch(`${base}/settings`, ...body, async (req, res) => {
-    const site = siteOf(req, res);
+    const site = adminSiteOf(req, res);
     parseInput(siteSettingsPatchSchema, req.body ?? {});
     const settings = await updateSiteSettings(ctx, site, req.body);
     ctx.log.info({ site, moderatorId: currentModerator(res).id, keys: Object.keys(req.body) }, 'site settings changed');
@@ -60,7 +66,7 @@ export function rulesRouter(ctx: AppContext): Router {
   });
 
   router.patch(`${base}/words`, ...body, async (req, res) => {
-    const site = siteOf(req, res);
+    const site = adminSiteOf(req, res);
     const edits = parseInput(wordsPatchSchema, req.body ?? {});
     const current = await readSiteSettings(ctx, site);
     const { holdWords, blockWords } = await updateSiteSettings(ctx, site, {

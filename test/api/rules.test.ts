@@ -7,12 +7,14 @@ let site: string;
 let otherSite: string;
 let mod: { id: string; apiKey: string };
 let outsider: { apiKey: string };
+let plainModerator: { apiKey: string };
 
 beforeAll(async () => {
   t = await createTestApp({ env: { TRUST_PROXY: '1' } });
   site = await createSite(t.ctx, { settings: { mode: 'post', blockWords: ['viagra'], holdWords: ['casino'] } });
   otherSite = await createSite(t.ctx);
-  mod = await createModerator(t.ctx, { siteIds: [site] });
+  mod = await createModerator(t.ctx, { siteIds: [site], role: 'admin' });
+  plainModerator = await createModerator(t.ctx, { siteIds: [site] });
   outsider = await createModerator(t.ctx, { siteIds: [otherSite] });
 });
 afterAll(() => t.close());
@@ -66,6 +68,16 @@ describe('settings', () => {
     expect(res.body.error.code).toBe('forbidden');
     await api.patch('/settings', { mode: 'pre' }, outsider.apiKey).expect(403);
     await auth(request(t.app).get('/api/v1/moderation/sites/NOT_A_SITE/settings')).expect(400);
+  });
+
+  test('a moderator (not admin) reads the settings and adds bans, but may not change settings or words', async () => {
+    await api.get('/settings', plainModerator.apiKey).expect(200);
+    const res = await api.patch('/settings', { mode: 'pre' }, plainModerator.apiKey).expect(403);
+    expect(res.body.error.code).toBe('forbidden');
+    await api.patch('/words', { holdWords: { add: ['lottery'] } }, plainModerator.apiKey).expect(403);
+    expect((await api.get('/settings').expect(200)).body.settings.mode).toBe('post');
+    const ban = await api.post('/bans', { kind: 'ip', value: '203.0.113.77' }, plainModerator.apiKey).expect(201);
+    await api.delete(`/bans/${ban.body.ban.id}`, plainModerator.apiKey).expect(204);
   });
 });
 

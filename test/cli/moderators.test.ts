@@ -44,6 +44,23 @@ test('moderator create prints a working key once, stores only its hash, and neve
   expect(dump.rows.map((r) => r.row).join('\n')).not.toContain(key);
 });
 
+test('moderator create --role admin makes an admin of every site given; the default is moderator', async () => {
+  const admin = await runCli(t.ctx, 'moderator', 'create', '--name', 'Ed', '--email', 'ed@newsroom.example', '--site', siteA, '--role', 'admin');
+  expect(admin.code).toBe(0);
+  expect(admin.out).toContain('as admin');
+  const adminId = /Created moderator ([0-9a-f-]{36})/.exec(admin.out)![1];
+  const plain = await runCli(t.ctx, 'moderator', 'create', '--name', 'Mo', '--email', 'mo@newsroom.example', '--site', siteA);
+  const plainId = /Created moderator ([0-9a-f-]{36})/.exec(plain.out)![1];
+  const roles = await t.ctx.prisma.siteModerator.findMany({ where: { moderatorId: { in: [adminId, plainId] } } });
+  expect(roles.find((r) => r.moderatorId === adminId)!.role).toBe('admin');
+  expect(roles.find((r) => r.moderatorId === plainId)!.role).toBe('moderator');
+  const list = await runCli(t.ctx, 'moderator', 'list');
+  expect(list.out).toContain(`${siteA} (admin)`);
+  const bad = await runCli(t.ctx, 'moderator', 'create', '--name', 'Zo', '--email', 'zo@newsroom.example', '--site', siteA, '--role', 'owner');
+  expect(bad.code).not.toBe(0);
+  expect(bad.err).toMatch(/--role is "admin" or "moderator"/);
+});
+
 test.each([
   [['--email', EMAIL, '--site', 'x'], /Missing --name/],
   [['--name', 'Bo', '--site', 'x'], /Missing --email/],

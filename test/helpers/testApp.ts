@@ -73,7 +73,7 @@ export async function createSite(
 let moderatorCounter = 0;
 export async function createModerator(
   ctx: AppContext,
-  opts: { siteIds: string[]; name?: string; email?: string },
+  opts: { siteIds: string[]; name?: string; email?: string; role?: 'moderator' | 'admin' },
 ): Promise<{ id: string; apiKey: string; email: string; name: string }> {
   const n = ++moderatorCounter;
   const name = opts.name ?? `Moderator ${n}`;
@@ -81,7 +81,7 @@ export async function createModerator(
   const { key, hash } = newApiKey();
   const moderator = await ctx.prisma.moderator.create({ data: { name, email } });
   for (const siteId of opts.siteIds) {
-    await ctx.prisma.siteModerator.create({ data: { siteId, moderatorId: moderator.id } });
+    await ctx.prisma.siteModerator.create({ data: { siteId, moderatorId: moderator.id, role: opts.role ?? 'moderator' } });
   }
   await ctx.prisma.apiKey.create({ data: { moderatorId: moderator.id, keyHash: hash } });
   return { id: moderator.id, apiKey: key, email, name };
