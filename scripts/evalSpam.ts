@@ -93,6 +93,8 @@ for (let k = 0; k < folds; k++) {
       form: { kind: 'absent' },
       author: { provenReturning: false },
       spamScore: score,
+      spamClues: 0,
+      history: { repeatedBodyPages: 0, authorSpamCount: 0 },
       bans: [],
       settings,
       now: new Date(),

@@ -12,7 +12,7 @@ import { verifyFormToken } from './formToken';
 import { lengthErrors } from './rules/lengthLimits';
 import { isPageClosed } from './rules/pageClosed';
 import { runRules, type RulesOutcome } from './rules/runRules';
-import type { BanEntry, Decision, FormTiming } from './rules/types';
+import { NO_HISTORY, type BanEntry, type CommentHistory, type Decision, type FormTiming } from './rules/types';
 
 export interface NewCommentInput {
   siteId: string;
@@ -63,6 +63,7 @@ export async function evaluateNewComment(ctx: AppContext, input: NewCommentInput
   const fingerprint = commentFingerprint(input.body);
   if (input.page.id && (await isDuplicate(ctx, input.page.id, input.email, fingerprint))) throw errors.duplicate();
 
+  const history = await loadCommentHistory(ctx, input.siteId, input.page.id, fingerprint, input.email, now);
   const { outcome, spamScore } = await assessComment(ctx, {
     siteId: input.siteId,
     settings,
@@ -73,6 +74,7 @@ export async function evaluateNewComment(ctx: AppContext, input: NewCommentInput
     provenReturning: settings.autoApproveReturning
       ? await isProvenReturningAuthor(ctx, input.siteId, input.email, input.ownerTokens)
       : false,
+    history,
   });
   const status = STATUS_FOR[outcome.decision];
   return {
@@ -92,6 +94,8 @@ export interface AssessInput {
   honeypot: string | undefined;
   form: FormTiming;
   provenReturning: boolean;
+  /** Site history of this comment (repeated body, author's confirmed spam); the dry run has none. */
+  history?: CommentHistory;
 }
 
 /**
@@ -103,7 +107,7 @@ export async function assessComment(
   input: AssessInput,
 ): Promise<{ outcome: RulesOutcome; spamScore: number | null }> {
   const now = ctx.now();
-  const [bans, spamScore] = await Promise.all([
+  const [bans, scored] = await Promise.all([
     activeBans(ctx, input.siteId, now),
     scoreDocument(ctx.prisma, input.siteId, input.comment),
   ]);
@@ -113,12 +117,14 @@ export async function assessComment(
     honeypot: input.honeypot,
     form: input.form,
     author: { provenReturning: input.provenReturning },
-    spamScore,
+    spamScore: scored.score,
+    spamClues: scored.clues,
+    history: input.history ?? NO_HISTORY,
     bans,
     settings: input.settings,
     now,
   });
-  return { outcome, spamScore: spamScore === null ? null : Math.round(spamScore * 1e4) / 1e4 };
+  return { outcome, spamScore: scored.score === null ? null : Math.round(scored.score * 1e4) / 1e4 };
 }
 
 // Bans are read for every new comment and change rarely: each instance keeps a site's list briefly.
@@ -135,6 +141,36 @@ async function activeBans(ctx: AppContext, siteId: string, now: Date): Promise<B
 
 export function forgetCachedBans(ctx: AppContext, siteId: string): void {
   banCache.forget(ctx.prisma, siteId);
+}
+
+/** How far back a repeated body counts: a spam wave is days, not years. */
+const REPEAT_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Spam evidence from the site's stored comments (RuleInput.history), one round trip:
+ * - repeatedBodyPages: other pages with a comment of the same fingerprint in the last 30 days
+ *   (index Comment(siteId, fingerprint, createdAt), migration 20261201020000_spam_evidence);
+ * - authorSpamCount: this email's comments a moderator confirmed as spam (trainedAs = 'spam'),
+ *   never the filter's own verdicts, so one misfiled comment does not condemn its author for ever.
+ * Perf: both are plain sub-selects and can be folded into the write path's single statement.
+ */
+export async function loadCommentHistory(
+  ctx: AppContext,
+  siteId: string,
+  pageId: string | null,
+  fingerprint: string,
+  email: string,
+  now: Date,
+): Promise<CommentHistory> {
+  const since = new Date(now.getTime() - REPEAT_WINDOW_MS);
+  const rows = await ctx.prisma.$queryRaw<{ repeatedBodyPages: number; authorSpamCount: number }[]>`
+    SELECT
+      (SELECT count(DISTINCT "pageId")::int FROM "Comment"
+        WHERE "siteId" = ${siteId} AND "fingerprint" = ${fingerprint} AND "createdAt" > ${since}
+          AND "pageId" IS DISTINCT FROM ${pageId}::uuid AND "status" <> 'deleted') AS "repeatedBodyPages",
+      (SELECT count(*)::int FROM "Comment"
+        WHERE "siteId" = ${siteId} AND "email" = ${email.trim()} AND "status" = 'spam' AND "trainedAs" = 'spam') AS "authorSpamCount"`;
+  return rows[0] ?? NO_HISTORY;
 }
 
 /** Per IP and per email, shared by every instance through the RateLimit table. */

@@ -12,8 +12,14 @@ export async function loadStats(db: Db, siteId: string): Promise<ModelStats> {
   return { spamDocs: row?.spamDocs ?? 0, hamDocs: row?.hamDocs ?? 0 };
 }
 
+/** A comment's spam score (null while the site has too little training) and how many known tokens it rests on. */
+export interface ScoredDocument {
+  score: number | null;
+  clues: number;
+}
+
 /** Spam score of a new comment, or null while the site has too little training. */
-export async function scoreDocument(db: Db, siteId: string, doc: SpamDocument): Promise<number | null> {
+export async function scoreDocument(db: Db, siteId: string, doc: SpamDocument): Promise<ScoredDocument> {
   const tokens = tokenize(doc);
   // Totals and this comment's token counts in one round trip: this runs for every new comment.
   const rows = await db.$queryRaw<{ spamDocs: number | null; hamDocs: number | null; token: string | null; spamCount: number | null; hamCount: number | null }[]>`
@@ -24,7 +30,7 @@ export async function scoreDocument(db: Db, siteId: string, doc: SpamDocument): 
   const stats: ModelStats = { spamDocs: rows[0]?.spamDocs ?? 0, hamDocs: rows[0]?.hamDocs ?? 0 };
   const counts = new Map<string, TokenCounts>();
   for (const r of rows) if (r.token !== null) counts.set(r.token, { spam: r.spamCount ?? 0, ham: r.hamCount ?? 0 });
-  return scoreTokens(tokens, counts, stats);
+  return { score: scoreTokens(tokens, counts, stats), clues: counts.size };
 }
 
 /**

@@ -22,6 +22,16 @@ export type FormTiming =
   | { kind: 'invalid' }
   | { kind: 'valid'; renderedAt: Date };
 
+/** Evidence from the site's stored comments, read at submission (see loadCommentHistory in evaluateNewComment.ts). */
+export interface CommentHistory {
+  /** Other pages of the site that received a comment with the same text (fingerprint) in the last 30 days. */
+  repeatedBodyPages: number;
+  /** Comments from the same email on this site that a moderator confirmed as spam (trained as spam). */
+  authorSpamCount: number;
+}
+
+export const NO_HISTORY: CommentHistory = { repeatedBodyPages: 0, authorSpamCount: 0 };
+
 /** Everything the rules look at. Built by the caller; the rules never do I/O. */
 export interface RuleInput {
   comment: { name: string; email: string; website: string | null; body: string };
@@ -32,6 +42,10 @@ export interface RuleInput {
   author: { provenReturning: boolean };
   /** Classifier score in [0, 1], or null while the site's model has too little training. */
   spamScore: number | null;
+  /** How many distinct tokens the model knew and weighed for that score (0 without a score). */
+  spamClues: number;
+  /** What this site's past comments say about this one (loaded by the caller; zeros when unknown). */
+  history: CommentHistory;
   bans: readonly BanEntry[];
   settings: SiteSettings;
   now: Date;

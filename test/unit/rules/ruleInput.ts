@@ -1,4 +1,4 @@
-import type { RuleInput } from '../../../src/moderation/rules/types';
+import { NO_HISTORY, type RuleInput } from '../../../src/moderation/rules/types';
 import { siteSettingsSchema, type SiteSettings } from '../../../src/sites/siteSettings';
 
 export const NOW = new Date('2026-03-01T12:00:00Z');
@@ -18,6 +18,8 @@ export function ruleInput(
     form: { kind: 'absent' },
     author: { provenReturning: false },
     spamScore: null,
+    spamClues: 0,
+    history: NO_HISTORY,
     bans: [],
     settings: siteSettingsSchema.parse({ mode: 'post', ...settings }),
     now: NOW,
