@@ -17,6 +17,8 @@ import { widgetRouter } from './widget/routes';
 
 export interface AppState {
   shuttingDown: () => boolean;
+  /** False until start-up has finished (demo site created, worker started): /healthz and /readyz say 503 until then. */
+  ready?: () => boolean;
 }
 
 /** Assembles the HTTP app: the order of middleware here is the order a request meets them. */
@@ -69,6 +71,8 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
   app.use(compression({ threshold: 1024 }));
   const metrics = createMetrics(ctx);
   app.use(metrics.observe);
+  // server.ts serves these on METRICS_PORT when one is configured.
+  app.locals.serveMetrics = metrics.serve;
 
   app.use(opsRouter(ctx, state));
   app.use(metrics.router);

@@ -50,6 +50,14 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   /** Create the demo site and its moderator on first start (default: on in embedded mode). */
   DEMO_SITE: boolFromEnv.optional(),
+  /** Bearer token that unlocks GET /metrics on the main port. Unset (and no METRICS_PORT): /metrics is not served. */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Serve /metrics (no token) on this separate port instead, on HOST; keep that port off the internet. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** A streaming replica of DATABASE_URL: public thread, count and feed reads go there while it keeps up. */
+  DATABASE_REPLICA_URL: optionalString,
+  /** Send reads back to the primary when the replica is this far behind (milliseconds). */
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).default(5000),
 });
 
 export type Config = Readonly<{
@@ -79,6 +87,10 @@ export type Config = Readonly<{
   trustProxy: number;
   bodyLimitBytes: number;
   demoSite: boolean | undefined;
+  metricsToken: string | undefined;
+  metricsPort: number | undefined;
+  databaseReplicaUrl: string | undefined;
+  databaseReplicaMaxLagMs: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -117,5 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     demoSite: e.DEMO_SITE,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL,
+    databaseReplicaMaxLagMs: e.DATABASE_REPLICA_MAX_LAG_MS,
   });
 }

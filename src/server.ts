@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { RequestHandler } from 'express';
 import { createApp } from './app';
 import { ensureDemoSite, loadSecretKey } from './bootstrap';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -8,6 +9,9 @@ import { createLogger } from './logger';
 import { startWorker } from './notifications/worker';
 
 const SHUTDOWN_STEP_MS = 8_000;
+const DB_CLOSE_MS = 5_000;
+/** Backstop after SIGTERM: the three bounded steps plus margin; the process exits by then whatever happens. */
+const HARD_EXIT_MS = 3 * SHUTDOWN_STEP_MS + DB_CLOSE_MS;
 
 /** Starts Parley: config -> database (migrated) -> HTTP -> worker. Returns a function that stops it in order. */
 export async function startServer(config: Config) {
@@ -32,7 +36,10 @@ export async function startServer(config: Config) {
 
   const ctx: AppContext = { config, prisma: db.prisma, pool: db.pool, log, now: () => new Date(), secretKey: secret.key, publicUrl };
   let shuttingDown = false;
-  server.on('request', createApp(ctx, { shuttingDown: () => shuttingDown }));
+  let ready = false;
+  const app = createApp(ctx, { shuttingDown: () => shuttingDown, ready: () => ready });
+  server.on('request', app);
+  const metricsServer = config.metricsPort === undefined ? null : await listenMetrics(config, app.locals.serveMetrics);
 
   const demoWanted = config.demoSite ?? !config.databaseUrl;
   if (demoWanted) {
@@ -46,6 +53,7 @@ export async function startServer(config: Config) {
   }
   // The worker stops within one shutdown step, so SIGTERM still ends in time.
   const worker = config.workerEnabled ? startWorker(ctx, { stopTimeoutMs: SHUTDOWN_STEP_MS - 1000 }) : null;
+  ready = true;
   log.info({ url: publicUrl, database: db.embedded ? 'embedded' : 'server' }, 'Parley is listening');
   process.stdout.write(`  Parley is running at ${publicUrl}  (demo page: ${publicUrl}/demo)\n`);
 
@@ -60,10 +68,30 @@ export async function startServer(config: Config) {
     server.closeAllConnections();
     // 2. stop the worker claiming jobs, let its current send finish
     await Promise.race([worker?.stop(), delay(SHUTDOWN_STEP_MS)]);
-    // 3. close the database
-    await db.close();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
+    // 3. close the database; a database that stopped answering must not hold the process (pool.end waits for
+    // every client, PGlite for its last query), so this step is bounded too.
+    const dbClosed = await Promise.race([db.close().then(() => true, () => true), delay(DB_CLOSE_MS).then(() => false)]);
+    if (!dbClosed) log.warn('the database did not close in time; exiting anyway');
   }
   return { ctx, server, publicUrl, stop };
+}
+
+/** GET /metrics alone, on its own port (METRICS_PORT), for a scraper on a private network. */
+async function listenMetrics(config: Config, serve: RequestHandler): Promise<http.Server> {
+  const metricsServer = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
+      void serve(req as never, res as never, () => {});
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":{"code":"not_found","message":"Not found."}}');
+  });
+  await new Promise<void>((resolve, reject) => {
+    metricsServer.once('error', reject);
+    metricsServer.listen(config.metricsPort, config.host, resolve);
+  });
+  return metricsServer;
 }
 
 
@@ -72,6 +100,9 @@ function delay(ms: number) {
 }
 
 if (require.main === module) {
+  // The terminal or supervisor reading our output may be gone (closed pipe): logging must not crash or
+  // wedge a shutdown, so write errors on stdout/stderr (EPIPE and the like) are ignored.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   let config: Config;
   try {
     config = loadConfig();
@@ -88,6 +119,8 @@ if (require.main === module) {
       const onSignal = () => {
         if (signalled) return;
         signalled = true;
+        // Unref'd: it never keeps the process alive by itself, but ends it if something else does.
+        setTimeout(() => process.exit(1), HARD_EXIT_MS).unref();
         stop().then(() => process.exit(0), () => process.exit(1));
       };
       process.on('SIGTERM', onSignal);

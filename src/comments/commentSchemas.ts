@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { formBoolean, optionalText, queryInt, queryText, requiredText, text, uuid } from '../http/fields';
+import { formBoolean, optionalLineText, optionalText, queryInt, queryText, requiredLineText, requiredText, text, uuid } from '../http/fields';
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 
 /** An author's website: http(s) only; a bare "jane.example" gets https:// in front, as readers expect. */
-const website = optionalText('Website', 2000).transform((v, ctx) => {
+const website = optionalLineText('Website', 2000).transform((v, ctx) => {
   if (v === null) return null;
   const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(v) ? v : `https://${v}`;
   try {
@@ -27,7 +27,7 @@ export const submitCommentSchema = z.object({
   pageUrl,
   pageTitle: optionalText('Page title', 300),
   parentId: z.preprocess((v) => (v === '' ? null : v), uuid('Parent comment').nullable().optional()).transform((v) => v ?? null),
-  name: requiredText('Name', 200),
+  name: requiredLineText('Name', 200),
   email: requiredText('Email', 254).refine((v) => v === '' || EMAIL.test(v), 'Enter a valid email address.'),
   website,
   body: requiredText('Comment', 100_000),

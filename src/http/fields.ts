@@ -13,6 +13,21 @@ export function text(label: string, max: number) {
     .refine((s) => s.length <= max, `${label} must be at most ${max} characters.`);
 }
 
+/**
+ * C0 and C1 controls (CR/LF included) and DEL: never meaningful in a one-line field such as a name, and raw
+ * CR/LF would reach every client that shows it. Tabs too, to keep names on one visual line.
+ */
+const LINE_CONTROLS = /[\u0000-\u001F\u007F-\u009F]/;
+/** Bidi embeddings, overrides and isolates: dropped (as bodies drop them), so a name cannot reorder what follows it. */
+const BIDI_OVERRIDES = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** One line of text for names and websites: control characters are a field error, bidi overrides are dropped. */
+export function lineText(label: string, max: number) {
+  return text(label, max)
+    .refine((s) => !LINE_CONTROLS.test(s), `${label} must be one line of text without control characters.`)
+    .transform((s) => s.replace(BIDI_OVERRIDES, '').trim());
+}
+
 export function requiredText(label: string, max: number) {
   return text(label, max).refine((s) => s.length > 0, `${label} is required.`);
 }
@@ -20,6 +35,14 @@ export function requiredText(label: string, max: number) {
 /** Empty string, null or absent becomes null. */
 export function optionalText(label: string, max: number) {
   return z.preprocess((v) => (v === '' || v === null ? undefined : v), text(label, max).optional()).transform((v) => v || null);
+}
+
+export function requiredLineText(label: string, max: number) {
+  return lineText(label, max).refine((s) => s.length > 0, `${label} is required.`);
+}
+
+export function optionalLineText(label: string, max: number) {
+  return z.preprocess((v) => (v === '' || v === null ? undefined : v), lineText(label, max).optional()).transform((v) => v || null);
 }
 
 export const uuid = (label: string) =>

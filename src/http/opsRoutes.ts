@@ -3,14 +3,24 @@ import type { AppContext } from '../context';
 import { buildOpenApiDocument } from './openapi';
 
 /** Liveness, readiness and the API description. */
-export function opsRouter(ctx: AppContext, state: { shuttingDown: () => boolean }): Router {
+export function opsRouter(ctx: AppContext, state: { shuttingDown: () => boolean; ready?: () => boolean }): Router {
   const router = Router();
+  // The server listens before start-up ends (the demo site needs the listening URL): say so until it has.
+  const starting = () => state.ready?.() === false;
   router.get('/healthz', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
+    if (starting()) {
+      res.status(503).json({ status: 'starting' });
+      return;
+    }
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
+    if (starting()) {
+      res.status(503).json({ status: 'starting' });
+      return;
+    }
     if (state.shuttingDown()) {
       res.status(503).json({ status: 'shutting_down' });
       return;

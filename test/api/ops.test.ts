@@ -2,8 +2,9 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/testApp';
 
 let t: TestApp;
+const METRICS = 'metrics-token-for-the-ops-test';
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ env: { METRICS_TOKEN: METRICS } });
 });
 afterAll(() => t.close());
 
@@ -36,7 +37,7 @@ test('every response carries security headers', async () => {
 
 test('/metrics reports request durations by route pattern and the notification queue', async () => {
   await request(t.app).get('/healthz').expect(200);
-  const res = await request(t.app).get('/metrics').expect(200);
+  const res = await request(t.app).get('/metrics').set('Authorization', `Bearer ${METRICS}`).expect(200);
   expect(res.text).toMatch(/parley_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} [1-9]\d*/);
   expect(res.text).toMatch(/parley_jobs\{status="dead"\} 0/);
 });
