@@ -36,14 +36,18 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-/** Drives `url` with `connections` keep-alive connections for `seconds`, over loopback. */
-export async function runLoad(opts: {
+export interface LoadOptions {
   url: string;
   connections: number;
   seconds: number;
   headers?: Record<string, string>;
   requests?: LoadRequest[];
-}): Promise<LoadResult> {
+  /** Requests per second across all connections (0 or unset: as fast as answered). */
+  overallRate?: number;
+}
+
+/** Drives `url` with `connections` keep-alive connections for `seconds`, over loopback. */
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const r = await autocannon({
     url: opts.url,
     connections: opts.connections,
@@ -51,6 +55,7 @@ export async function runLoad(opts: {
     headers: opts.headers,
     requests: opts.requests,
     timeout: 10,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
   });
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = stat.count;

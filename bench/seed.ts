@@ -11,6 +11,19 @@ export const READ_COMMENTS = 200;
 /** Top-level comments on the read page; the rest are replies (two levels). */
 const READ_ROOTS = 140;
 export const FILLER_PAGES = 10_000;
+/** The write workload's site: pre-moderated with the defaults a new site gets, so each POST stores a comment and its job. */
+export const WRITE_SITE = 'bench-pre';
+/** An owner token whose pending comment sits on the read page: a reader who has just commented. */
+export const OWNER_TOKEN = 'benchownertoken0000000000000000';
+
+export const WRITE_SITE_SETTINGS = {
+  mode: 'pre',
+  maxLinks: 10,
+  minSubmitSeconds: 0,
+  autoApproveReturning: true,
+  requireFormToken: false,
+  rateLimit: { perIp: { max: 1_000_000, windowSeconds: 60 }, perEmail: { max: 1_000_000, windowSeconds: 60 } },
+};
 
 export const SITE_SETTINGS = {
   mode: 'post',
@@ -77,6 +90,19 @@ export async function seedBase(pool: Pool): Promise<{ apiKey: string }> {
      FROM generate_series(1, $4) AS i`,
     [SITE, pageId, BODY, READ_COMMENTS - READ_ROOTS - 40],
   );
+  // The reader holding OWNER_TOKEN has one pending comment on the read page (a reply to root 3).
+  await pool.query(
+    `INSERT INTO "Comment" ("siteId", "pageId", "parentId", "rootId", "depth", "name", "email", "body", "status", "ownerTokenHash", "fingerprint", "createdAt", "updatedAt")
+     VALUES ($1, $2, '00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000003', 1, 'Owner reader', 'owner@example.org',
+             'My own reply, still waiting for a moderator.', 'pending', $3, md5('owner'), now() - interval '1 hour', now())`,
+    [SITE, pageId, crypto.createHash('sha256').update(OWNER_TOKEN).digest('hex')],
+  );
+  // The write site, with the same moderator (one email per held comment).
+  await pool.query(
+    `INSERT INTO "Site" ("id", "name", "allowedOrigins", "settings") VALUES ($1, 'Bench Pre', ARRAY['https://news.example'], $2::jsonb)`,
+    [WRITE_SITE, JSON.stringify(WRITE_SITE_SETTINGS)],
+  );
+  await pool.query(`INSERT INTO "SiteModerator" ("siteId", "moderatorId") VALUES ($1, $2)`, [WRITE_SITE, rows[0].id]);
   // Filler pages, so counts and comments spread over many pages.
   await pool.query(
     `INSERT INTO "Page" ("siteId", "key", "url", "title", "createdAt")
@@ -178,3 +204,21 @@ export async function explainHotQueries(pool: Pool): Promise<Record<string, stri
   }
   return plans;
 }
+
+let writeCounter = 0;
+/** One distinct comment from a distinct client address (X-Forwarded-For; Parley runs with TRUST_PROXY=1). */
+export function writeRequest(prefix = ''): { headers: Record<string, string>; body: string } {
+  const n = ++writeCounter;
+  return {
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
+    body: JSON.stringify({
+      page: `/w/${n % 500}`,
+      pageUrl: `https://news.example/w/${n % 500}`,
+      pageTitle: `Write target ${n % 500}`,
+      name: `Writer ${n}`,
+      email: `${prefix}writer${n}-${process.pid}@example.org`,
+      body: `Comment number ${n} from the write workload (${prefix || 'parley'}). The figures in the second paragraph deserve a second look.`,
+    }),
+  };
+}
+
