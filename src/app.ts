@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { publicCommentsRouter } from './comments/routes';
+import { consoleAuthRouter } from './console/authRoutes';
 import type { AppContext } from './context';
 import { AppError } from './http/AppError';
 import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
@@ -86,4 +87,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter];

@@ -15,7 +15,9 @@ export function createLogger(level: string): Logger {
 }
 
 const TOKEN_PATH = /^\/(moderate|unsubscribe|verify-email)\/[^/?]+/;
+// Console sign-in links (/admin/login/<token>); /admin/login/key is a plain route.
+const LOGIN_LINK_PATH = /^\/admin\/login\/(?!key$)[^/?]+/;
 export function safePath(url: string): string {
   const path = url.split('?')[0];
-  return path.replace(TOKEN_PATH, '/$1/[token]');
+  return path.replace(TOKEN_PATH, '/$1/[token]').replace(LOGIN_LINK_PATH, '/admin/login/[token]');
 }

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { AppContext } from '../context';
 import { AppError, errors } from './AppError';
 import { consumeRateLimit } from './rateLimit';
+import { csrfAllows, findConsoleSession, readSessionCookie, type ConsoleSession } from '../console/authSession';
 
 export type SiteRole = 'moderator' | 'admin';
 
@@ -29,29 +30,66 @@ export function hashApiKey(key: string): string {
 const FAILED_AUTH_LIMIT = { max: 20, windowSeconds: 300 };
 
 /**
- * `Authorization: Bearer <key>`. The key is looked up by its digest (an indexed equality on a
- * 256-bit hash, so timing reveals nothing useful); revoked keys and revoked moderators are refused.
- * Failed attempts are counted per IP in Postgres, shared by all instances, against key guessing.
+ * A moderator request carries either `Authorization: Bearer <key>` (API clients; unchanged) or, when it
+ * has no Authorization header, the console's `parley_session` cookie. With the cookie, every state
+ * change (not GET/HEAD/OPTIONS) must also carry the session's CSRF token (X-CSRF-Token header, or the
+ * _csrf form field) or gets 403: the browser sends the cookie by itself, the token only our pages know.
+ * Either way it costs one query; a request authenticated earlier in the chain is not checked twice.
  */
 export function requireModerator(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header.trim());
-    const limiterKey = `auth-fail:${req.ip ?? 'unknown'}`;
-    const found = match ? await findModeratorByKey(ctx, match[1], limiterKey) : null;
-    if (!found) {
-      const hit = await consumeRateLimit(ctx.pool, limiterKey, FAILED_AUTH_LIMIT, ctx.now());
-      if (!hit.allowed) {
-        return next(new AppError('rate_limited', 'Too many failed sign-in attempts. Please wait.', undefined, hit.retryAfter));
+    if (res.locals.moderatorAuthenticated) return next();
+    const header = req.get('authorization');
+    if (header === undefined) {
+      const token = readSessionCookie(req);
+      if (token !== null) {
+        // loadConsoleSession may have found it already (a page route); the CSRF check is made here regardless.
+        const session = (res.locals.consoleSession as ConsoleSession | undefined) ?? (await findConsoleSession(ctx, token));
+        if (!session) return next(errors.unauthorized('Your console session has ended. Please sign in again.'));
+        if (!(await csrfAllows(req, res, session))) {
+          return next(errors.forbidden('This request lacks a valid CSRF token. Reload the page and try again.'));
+        }
+        res.locals.consoleSession = session;
+        res.locals.moderator = session.moderator;
+        res.locals.moderatorAuthenticated = true;
+        return next();
       }
-      return next(errors.unauthorized(header ? 'This API key is not valid.' : 'A valid API key is required.'));
     }
-    // A locked-out address waits even with a right key: otherwise the lockout would not slow guessing down.
-    const lockout = lockedOutFor(ctx, found.failures);
-    if (lockout > 0) return next(new AppError('rate_limited', 'Too many failed sign-in attempts. Please wait.', undefined, lockout));
-    res.locals.moderator = found.moderator;
-    next();
+    const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec((header ?? '').trim());
+    try {
+      const found = await authenticateApiKey(ctx, match ? match[1] : null, req.ip, header ? 'This API key is not valid.' : 'A valid API key is required.');
+      res.locals.moderator = found.moderator;
+      res.locals.moderatorAuthenticated = true;
+      next();
+    } catch (err) {
+      next(err);
+    }
   };
+}
+
+/**
+ * Checks an API key (null: none or malformed) for the Bearer header and for the console's key sign-in.
+ * The key is looked up by its digest (an indexed equality on a 256-bit hash, so timing reveals nothing
+ * useful); revoked keys and revoked moderators are refused. Failed attempts are counted per IP in
+ * Postgres, shared by all instances, against key guessing. Throws unauthorized or rate_limited.
+ */
+export async function authenticateApiKey(
+  ctx: AppContext,
+  key: string | null,
+  ip: string | undefined,
+  refusal = 'This API key is not valid.',
+): Promise<{ moderator: AuthenticatedModerator; apiKeyId: string }> {
+  const limiterKey = `auth-fail:${ip ?? 'unknown'}`;
+  const found = key ? await findModeratorByKey(ctx, key, limiterKey) : null;
+  if (!found) {
+    const hit = await consumeRateLimit(ctx.pool, limiterKey, FAILED_AUTH_LIMIT, ctx.now());
+    if (!hit.allowed) throw new AppError('rate_limited', 'Too many failed sign-in attempts. Please wait.', undefined, hit.retryAfter);
+    throw errors.unauthorized(refusal);
+  }
+  // A locked-out address waits even with a right key: otherwise the lockout would not slow guessing down.
+  const lockout = lockedOutFor(ctx, found.failures);
+  if (lockout > 0) throw new AppError('rate_limited', 'Too many failed sign-in attempts. Please wait.', undefined, lockout);
+  return { moderator: found.moderator, apiKeyId: found.apiKeyId };
 }
 
 /** Seconds left in this address's failed-attempt window once it is over the limit; 0 when not locked out. */
@@ -69,9 +107,9 @@ async function findModeratorByKey(
   ctx: AppContext,
   key: string,
   limiterKey: string,
-): Promise<{ moderator: AuthenticatedModerator; failures: { count: number; windowStart: Date } | null } | null> {
-  const { rows } = await ctx.pool.query<{ id: string; name: string; memberships: string[]; failures: number | null; failuresSince: Date | null }>(
-    `SELECT m."id"::text AS "id", m."name",
+): Promise<{ moderator: AuthenticatedModerator; apiKeyId: string; failures: { count: number; windowStart: Date } | null } | null> {
+  const { rows } = await ctx.pool.query<{ id: string; keyId: string; name: string; memberships: string[]; failures: number | null; failuresSince: Date | null }>(
+    `SELECT m."id"::text AS "id", k."id"::text AS "keyId", m."name",
             COALESCE((SELECT array_agg(sm."role"::text || ':' || sm."siteId") FROM "SiteModerator" sm WHERE sm."moderatorId" = m."id"), '{}') AS "memberships",
             r."count" AS "failures", r."windowStart" AS "failuresSince"
        FROM "ApiKey" k
@@ -84,6 +122,7 @@ async function findModeratorByKey(
   if (!row) return null;
   return {
     moderator: moderatorWithRoles(row.id, row.name, row.memberships),
+    apiKeyId: row.keyId,
     failures: row.failures === null ? null : { count: row.failures, windowStart: row.failuresSince! },
   };
 }

@@ -6,6 +6,7 @@ import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, un
 import { renderModeratorEmail, type HeldComment } from './templates/moderatorEmail';
 import { renderDigestEmail } from './templates/digestEmail';
 import { renderApprovedEmail, renderReplyEmail } from './templates/authorEmails';
+import { sendSignInLink } from '../console/authSignInJob';
 
 /**
  * What each job kind does. A handler either returns 'done' (the worker then marks the job sent),
@@ -265,4 +266,6 @@ export const jobHandlers: Record<JobKind, (run: JobRun) => Promise<JobOutcome>> 
   send_moderator_digest: sendModeratorDigest,
   send_reply_notification: sendReplyNotification,
   send_approved_notification: sendApprovedNotification,
+  // Called through a closure: authSignInJob imports this module too, and may be the one loaded first.
+  send_sign_in_link: (run) => sendSignInLink(run),
 };

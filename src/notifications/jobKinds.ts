@@ -39,6 +39,18 @@ export const jobKinds = {
     maxAttempts: 8,
     sendsMail: true,
   },
+  /**
+   * A console sign-in link (src/console/authSignInJob.ts): for a moderator by id (an invitation, with the
+   * site), or for whoever an address belongs to, named by its HMAC (the address itself is never stored),
+   * which may be nobody. So the siteId is optional here, and such a job shows only in the operator's listing.
+   */
+  send_sign_in_link: {
+    payload: z
+      .object({ siteId: id.optional(), moderatorId: id.optional(), addressKey: z.string().min(1).max(100).optional() })
+      .refine((p) => Boolean(p.moderatorId) !== Boolean(p.addressKey), 'exactly one of moderatorId and addressKey'),
+    maxAttempts: 5,
+    sendsMail: true,
+  },
 } as const;
 
 export type JobKind = keyof typeof jobKinds;
