@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { findPage } from './findPage';
 import { hashOwnerToken } from './ownerTokens';
 import { presentPublicComment, type PublicComment } from './presentComment';
+import { cursorAround, listRoots, type ThreadSort } from './threadRoots';
 
 export interface ThreadComment extends PublicComment {
   replies: ThreadComment[];
@@ -18,6 +19,8 @@ export interface ThreadResponse {
   total: number;
   comments: ThreadComment[];
   nextCursor?: string | null;
+  /** Set when a permalink (`around`) opened the thread past its first page: earlier comments exist. */
+  earlier?: boolean;
 }
 
 export interface RenderedThread {
@@ -63,14 +66,15 @@ const COLUMNS = {
  */
 export async function listThread(
   ctx: AppContext,
-  args: { site: SiteRecord; pageKey: string; ownerTokens: string[]; limit: number; cursor?: string },
+  args: { site: SiteRecord; pageKey: string; ownerTokens: string[]; limit: number; cursor?: string; sort?: ThreadSort; around?: string },
 ): Promise<RenderedThread> {
   const { site, pageKey, limit } = args;
-  const after = decodeCursor(args.cursor);
+  const sort = args.sort ?? 'oldest';
+  let after = decodeCursor(args.cursor);
   const page = await findPage(ctx, site.id, pageKey);
   const ownerHashes = args.ownerTokens.map(hashOwnerToken);
   const closed = page ? isPageClosed(page, site.settings, ctx.now()) : false;
-  const cacheKey = page && ownerHashes.length === 0 ? `${page.id}|${page.version}|${closed}|${site.settings.maxDepth}|${limit}|${args.cursor ?? ''}` : null;
+  const cacheKey = page && ownerHashes.length === 0 ? `${page.id}|${page.version}|${closed}|${site.settings.maxDepth}|${limit}|${args.cursor ?? ''}|${sort}|${args.around ?? ''}` : null;
   const cache = threadCacheFor(ctx);
   if (cacheKey) {
     const hit = cache.get(cacheKey);
@@ -85,7 +89,12 @@ export async function listThread(
     const visible = ownerHashes.length
       ? { OR: [{ status: 'approved' as const }, { status: 'pending' as const, ownerTokenHash: { in: ownerHashes } }] }
       : { status: 'approved' as const };
-    const topLevel = await ctx.prisma.comment.findMany({
+    // A permalink opens the page of the thread that holds its comment (the cursor is ignored then).
+    const aroundCursor = args.around
+      ? await cursorAround(ctx, { pageId: page.id, ownerHashes, sort, commentId: args.around, limit })
+      : undefined;
+    if (args.around) after = aroundCursor;
+    const topLevel = sort !== 'oldest' || aroundCursor ? await listRoots(ctx, { pageId: page.id, ownerHashes, sort, after, limit }) : await ctx.prisma.comment.findMany({
       where: {
         pageId: page.id,
         parentId: null,
@@ -113,7 +122,8 @@ export async function listThread(
       page: { key: pageKey, title: page.title, closed, maxDepth: site.settings.maxDepth },
       total: page.approvedCount,
       comments: buildTree(roots, replies),
-      nextCursor: hasMore ? encodeCursor(roots[roots.length - 1]) : null,
+      nextCursor: hasMore ? encodeCursor(cursorOf(roots[roots.length - 1])) : null,
+      ...(aroundCursor ? { earlier: true } : {}),
     };
   }
 
@@ -126,6 +136,11 @@ export async function listThread(
   };
   if (cacheKey) cache.put(cacheKey, rendered);
   return rendered;
+}
+
+/** The cursor after a row: its sort key when the page was read in another order than by posting time. */
+function cursorOf(row: Row & { sortKey?: Date }): { createdAt: Date; id: string } {
+  return { createdAt: row.sortKey ?? row.createdAt, id: row.id };
 }
 
 type Row = { id: string; parentId: string | null; rootId: string | null; name: string; website: string | null; body: string; createdAt: Date; status: string };

@@ -4,10 +4,12 @@ import { parseBody } from '../http/bodyParsers';
 import { siteCors } from '../http/siteCors';
 import { parseInput } from '../http/validate';
 import type { SiteRecord } from '../sites/siteRepository';
-import { countsQuerySchema, submitCommentSchema, threadQuerySchema } from './commentSchemas';
+import { countsQuerySchema, submitCommentSchema } from './commentSchemas';
 import { countComments } from './countComments';
 import { compressedBody, listThread } from './listThread';
+import { deleteOwnComment, editableUntil, editOwnComment } from './ownComment';
 import { parseOwnerHeader } from './ownerTokens';
+import { commentIdParamSchema, editOwnCommentSchema, threadListQuerySchema } from './readerSchemas';
 import { submitComment } from './submitComment';
 
 /** Public endpoints under /api/v1/sites/:site (no authentication; CORS by the site's allowed origins). */
@@ -29,14 +31,36 @@ export function publicCommentsRouter(ctx: AppContext): Router {
       res.redirect(303, redirectTarget(ctx, site, body.pageUrl, body.page, result.comment.id));
       return;
     }
-    res.status(201).json(result);
+    // When the author may still edit or delete it (the widget shows Edit and Delete until then).
+    res.status(201).json({ ...result, comment: { ...result.comment, editableUntil: editableUntil(site, new Date(result.comment.createdAt)).toISOString() } });
+  });
+
+  // The author's own comment, within the site's edit window: X-Parley-Owner carries that comment's token.
+  router.patch('/api/v1/sites/:site/comments/:id', ...parseBody(ctx.config.bodyLimitBytes), async (req, res) => {
+    const site: SiteRecord = res.locals.site;
+    const { id } = parseInput(commentIdParamSchema, req.params);
+    const body = parseInput(editOwnCommentSchema, req.body ?? {});
+    const result = await editOwnComment(ctx, {
+      site, commentId: id, ownerTokens: parseOwnerHeader(req.headers['x-parley-owner']), body: body.body, ip: req.ip ?? null,
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(result);
+  });
+
+  router.delete('/api/v1/sites/:site/comments/:id', async (req, res) => {
+    const site: SiteRecord = res.locals.site;
+    const { id } = parseInput(commentIdParamSchema, req.params);
+    await deleteOwnComment(ctx, { site, commentId: id, ownerTokens: parseOwnerHeader(req.headers['x-parley-owner']) });
+    res.status(204).end();
   });
 
   router.get('/api/v1/sites/:site/comments', async (req, res) => {
     const site: SiteRecord = res.locals.site;
-    const query = parseInput(threadQuerySchema, req.query);
+    const query = parseInput(threadListQuerySchema, req.query);
     const ownerTokens = parseOwnerHeader(req.headers['x-parley-owner']);
-    const rendered = await listThread(ctx, { site, pageKey: query.page, ownerTokens, limit: query.limit, cursor: query.cursor });
+    const rendered = await listThread(ctx, {
+      site, pageKey: query.page, ownerTokens, limit: query.limit, cursor: query.cursor, sort: query.sort, around: query.around,
+    });
     res.setHeader('ETag', rendered.etag);
     res.setHeader('Vary', 'Origin, X-Parley-Owner, Accept-Encoding');
     res.setHeader(

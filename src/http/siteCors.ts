@@ -24,7 +24,8 @@ export function siteCors(ctx: AppContext): RequestHandler {
     if (!allowed) return next(new AppError('forbidden', 'This site does not accept requests from this origin.'));
     cors({
       origin,
-      methods: ['GET', 'POST'],
+      // PATCH and DELETE: a reader edits or deletes their own comment (proven by X-Parley-Owner).
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
       allowedHeaders: ['Content-Type', 'X-Parley-Owner', 'If-None-Match'],
       exposedHeaders: ['ETag', 'Retry-After'],
       maxAge: 600,

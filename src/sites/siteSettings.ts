@@ -45,6 +45,8 @@ export const siteSettingsSchema = z.object({
   spamHoldScore: z.number().min(0).max(1).default(0.7),
   /** Hold comments sent without the widget's signed form token (API clients then always wait). */
   requireFormToken: z.boolean().default(false),
+  /** Minutes after posting during which the author (proven by the owner token) may edit or delete a comment. 0: never. */
+  editWindowMinutes: z.number().int().min(0).max(10_080).default(15),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
