@@ -1,13 +1,12 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../context';
-import { errors } from '../http/AppError';
 import { evaluateNewComment } from '../moderation/evaluateNewComment';
 import { enqueueApprovalNotifications, newCommentNotificationJob } from '../notifications/enqueue';
 import { NOW } from '../notifications/queue';
 import type { SiteRecord } from '../sites/siteRepository';
 import type { SubmitCommentBody } from './commentSchemas';
-import { findPage } from './findPage';
 import { newOwnerToken } from './ownerTokens';
+import { announceCommentJob, siteAnnounces } from '../webhooks/enqueueWebhookEvent';
 import { presentPublicComment, type PublicComment } from './presentComment';
 
 export interface SubmitCommentRequest {
@@ -37,15 +36,12 @@ export const MESSAGES = {
  */
 export async function submitComment(ctx: AppContext, req: SubmitCommentRequest): Promise<SubmitCommentResult> {
   const { site, body } = req;
-  const existingPage = await findPage(ctx, site.id, body.page);
-
-  const parent = body.parentId ? await findParent(ctx, site, existingPage?.id ?? null, body.parentId) : null;
-
+  // Round trip 1: the checks' reads and the flood counters (the page and parent come back with them).
   const outcome = await evaluateNewComment(ctx, {
     siteId: site.id,
     settings: site.settings,
-    page: existingPage ?? { id: null, createdAt: ctx.now(), closed: false },
-    parentId: parent?.id ?? null,
+    pageKey: body.page,
+    parentId: body.parentId,
     name: body.name,
     email: body.email,
     website: body.website,
@@ -57,12 +53,16 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
     formToken: body.formToken,
   });
 
+  const parent = outcome.parent;
   const owner = newOwnerToken();
   const now = ctx.now();
   const id = crypto.randomUUID();
   const approved = outcome.status === 'approved';
   const auditAction = outcome.status === 'pending' ? null : AUDIT_ACTION[outcome.status];
-  const job = outcome.status === 'pending' ? newCommentNotificationJob({ commentId: id, siteId: site.id }) : null;
+  // A published comment skips the moderators' job; on a site with comment.created webhooks (a cached look-up) it gets the webhooks' one.
+  const job = outcome.status === 'pending'
+    ? newCommentNotificationJob({ commentId: id, siteId: site.id })
+    : approved && (await siteAnnounces(ctx, site.id, 'comment.created')) ? announceCommentJob({ commentId: id, siteId: site.id }) : null;
   const params = [
     site.id, body.page, body.pageUrl, body.pageTitle, now, approved ? 1 : 0,
     id, parent?.id ?? null, parent ? (parent.rootId ?? parent.id) : null, parent ? parent.depth + 1 : 0,
@@ -77,7 +77,7 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
       await enqueueApprovalNotifications(tx, { commentId: id, publishedOnSubmit: true });
     });
   } else {
-    // One statement is one transaction: page, comment and notification job are stored together or not at all.
+    // Round trip 2. One statement is one transaction: page, comment and notification job are stored together or not at all.
     const sql = approved ? INSERT_COMMENT_SQL.count : INSERT_COMMENT_SQL.leave;
     const { rowCount } = await ctx.pool.query(sql, params);
     // Zero rows: another request created the page between our look and our insert. The page exists now.
@@ -147,21 +147,3 @@ SELECT "id" FROM comment`;
 }
 
 const INSERT_COMMENT_SQL = { count: insertCommentSql('count'), leave: insertCommentSql('leave') };
-
-async function findParent(ctx: AppContext, site: SiteRecord, pageId: string | null, parentId: string) {
-  const parent = await ctx.prisma.comment.findUnique({
-    where: { id: parentId },
-    select: { id: true, siteId: true, pageId: true, rootId: true, depth: true, status: true },
-  });
-  if (!parent || parent.siteId !== site.id || parent.pageId !== pageId || parent.status !== 'approved') {
-    throw errors.validation({ parentId: 'The comment you are replying to is not on this page.' });
-  }
-  if (parent.depth + 1 > site.settings.maxDepth) {
-    throw errors.validation({
-      parentId: site.settings.maxDepth === 0
-        ? 'Replies are turned off on this site.'
-        : `Replies can be nested at most ${site.settings.maxDepth} levels deep.`,
-    });
-  }
-  return parent;
-}

@@ -4,20 +4,25 @@ import { hashOwnerToken } from '../comments/ownerTokens';
 import type { AppContext } from '../context';
 import { shortLivedCache } from '../db/shortLivedCache';
 import { errors } from '../http/AppError';
-import { consumeRateLimits } from '../http/rateLimit';
+import type { RateLimit } from '../http/rateLimit';
 import type { SiteSettings } from '../sites/siteSettings';
-import { scoreDocument } from '../spam/spamModel';
+import type { PageRow } from '../comments/findPage';
+import { scoreDocument, scoreFromEvidence, type ScoredDocument } from '../spam/spamModel';
+import { tokenize } from '../spam/tokenize';
 import { commentFingerprint } from './commentFingerprint';
 import { verifyFormToken } from './formToken';
 import { lengthErrors } from './rules/lengthLimits';
 import { isPageClosed } from './rules/pageClosed';
+import { loadSubmissionContext, type ParentRow } from './submissionContext';
 import { runRules, type RulesOutcome } from './rules/runRules';
 import { NO_HISTORY, type BanEntry, type CommentHistory, type Decision, type FormTiming } from './rules/types';
 
 export interface NewCommentInput {
   siteId: string;
   settings: SiteSettings;
-  page: { id: string | null; createdAt: Date; closed: boolean };
+  /** The page's key; the page row itself is read with the checks (null until its first comment). */
+  pageKey: string;
+  /** The comment replied to, as sent (checked here: same page, approved, not too deep). */
   parentId: string | null;
   name: string;
   email: string;
@@ -39,6 +44,12 @@ export interface ModerationOutcome {
   fingerprint: string;
 }
 
+/** The outcome, plus the page (if it exists yet) and the parent read along with the checks, for the insert. */
+export interface NewCommentEvaluation extends ModerationOutcome {
+  page: PageRow | null;
+  parent: ParentRow | null;
+}
+
 const STATUS_FOR: Record<Decision, ModerationOutcome['status']> = {
   approve: 'approved',
   hold: 'pending',
@@ -51,30 +62,48 @@ const STATUS_FOR: Record<Decision, ModerationOutcome['status']> = {
  * Throws the errors the author must see: invalid lengths (400), a closed page (409), flood control (429),
  * a duplicate (409). Everything else becomes a status with reasons for the moderators.
  */
-export async function evaluateNewComment(ctx: AppContext, input: NewCommentInput): Promise<ModerationOutcome> {
+export async function evaluateNewComment(ctx: AppContext, input: NewCommentInput): Promise<NewCommentEvaluation> {
   const { settings } = input;
   const now = ctx.now();
   const fieldErrors = lengthErrors(input, settings.limits);
   if (Object.keys(fieldErrors).length > 0) throw errors.validation(fieldErrors);
-  if (isPageClosed(input.page, settings, now)) throw errors.closed();
-
-  await enforceFloodLimits(ctx, input, now);
 
   const fingerprint = commentFingerprint(input.body);
-  if (input.page.id && (await isDuplicate(ctx, input.page.id, input.email, fingerprint))) throw errors.duplicate();
+  const comment = { name: input.name, email: input.email, website: input.website, body: input.body };
+  const tokens = tokenize(comment);
+  // One round trip: page, parent, flood counters, duplicate, history, spam evidence and returning-author proof.
+  const loaded = await loadSubmissionContext(ctx, {
+    siteId: input.siteId,
+    pageKey: input.pageKey,
+    parentId: input.parentId,
+    maxDepth: settings.maxDepth,
+    closeAfterDays: settings.closeAfterDays,
+    now,
+    flood: floodCounters(input),
+    fingerprint,
+    email: input.email.trim(),
+    tokens,
+    ownerHashes: settings.autoApproveReturning ? input.ownerTokens.map(hashOwnerToken) : null,
+    repeatSince: new Date(now.getTime() - REPEAT_WINDOW_MS),
+  });
+  // The errors in the order the author has always seen them: parent, closed page, flood, duplicate.
+  if (input.parentId) assertReplyAllowed(loaded.parent, loaded.page, input.siteId, settings.maxDepth);
+  if (loaded.page && isPageClosed(loaded.page, settings, now)) throw errors.closed();
+  if (!loaded.counted) throw errors.closed(); // the database saw the page closed a moment earlier than the check above
+  const refused = loaded.flood.filter((h) => !h.allowed);
+  if (refused.length > 0) throw errors.rateLimited(Math.max(...refused.map((h) => h.retryAfter)));
+  if (loaded.duplicate) throw errors.duplicate();
 
-  const history = await loadCommentHistory(ctx, input.siteId, input.page.id, fingerprint, input.email, now);
   const { outcome, spamScore } = await assessComment(ctx, {
     siteId: input.siteId,
     settings,
-    comment: { name: input.name, email: input.email, website: input.website, body: input.body },
+    comment,
     ip: input.ip,
     honeypot: input.honeypot,
     form: verifyFormToken(ctx.secretKey, input.siteId, input.formToken),
-    provenReturning: settings.autoApproveReturning
-      ? await isProvenReturningAuthor(ctx, input.siteId, input.email, input.ownerTokens)
-      : false,
-    history,
+    provenReturning: loaded.provenReturning,
+    history: loaded.history,
+    scored: scoreFromEvidence(tokens, loaded.spam),
   });
   const status = STATUS_FOR[outcome.decision];
   return {
@@ -83,7 +112,21 @@ export async function evaluateNewComment(ctx: AppContext, input: NewCommentInput
     spamScore,
     publicStatus: status === 'approved' ? 'approved' : 'pending',
     fingerprint,
+    page: loaded.page,
+    parent: input.parentId ? loaded.parent : null,
   };
+}
+
+/** A reply must answer an approved comment on the same page, within the site's nesting depth. */
+function assertReplyAllowed(parent: ParentRow | null, page: PageRow | null, siteId: string, maxDepth: number): void {
+  if (!parent || parent.siteId !== siteId || !page || parent.pageId !== page.id || parent.status !== 'approved') {
+    throw errors.validation({ parentId: 'The comment you are replying to is not on this page.' });
+  }
+  if (parent.depth + 1 > maxDepth) {
+    throw errors.validation({
+      parentId: maxDepth === 0 ? 'Replies are turned off on this site.' : `Replies can be nested at most ${maxDepth} levels deep.`,
+    });
+  }
 }
 
 export interface AssessInput {
@@ -96,6 +139,8 @@ export interface AssessInput {
   provenReturning: boolean;
   /** Site history of this comment (repeated body, author's confirmed spam); the dry run has none. */
   history?: CommentHistory;
+  /** The spam score, when the caller already loaded its evidence (the write path); otherwise read here. */
+  scored?: ScoredDocument;
 }
 
 /**
@@ -109,7 +154,7 @@ export async function assessComment(
   const now = ctx.now();
   const [bans, scored] = await Promise.all([
     activeBans(ctx, input.siteId, now),
-    scoreDocument(ctx.prisma, input.siteId, input.comment),
+    input.scored ?? scoreDocument(ctx.prisma, input.siteId, input.comment),
   ]);
   const outcome = runRules({
     comment: input.comment,
@@ -173,21 +218,15 @@ export async function loadCommentHistory(
   return rows[0] ?? NO_HISTORY;
 }
 
-/** Per IP and per email, shared by every instance through the RateLimit table. */
-async function enforceFloodLimits(ctx: AppContext, input: NewCommentInput, now: Date): Promise<void> {
+/** The flood counters of a new comment, per IP and per email, shared by every instance through the RateLimit table. */
+function floodCounters(input: NewCommentInput): Array<{ key: string; limit: RateLimit }> {
   const { perIp, perEmail } = input.settings.rateLimit;
   // The key holds a digest, not the address: the RateLimit table is no place for readers' emails.
   const emailKey = crypto.createHash('sha256').update(input.email.trim().toLowerCase()).digest('hex');
-  const hits = await consumeRateLimits(
-    ctx.pool,
-    [
-      ...(input.ip ? [{ key: `comment:ip:${input.siteId}:${floodKeyForIp(input.ip)}`, limit: perIp }] : []),
-      { key: `comment:email:${input.siteId}:${emailKey}`, limit: perEmail },
-    ],
-    now,
-  );
-  const refused = hits.filter((h) => !h.allowed);
-  if (refused.length > 0) throw errors.rateLimited(Math.max(...refused.map((h) => h.retryAfter)));
+  return [
+    ...(input.ip ? [{ key: `comment:ip:${input.siteId}:${floodKeyForIp(input.ip)}`, limit: perIp }] : []),
+    { key: `comment:email:${input.siteId}:${emailKey}`, limit: perEmail },
+  ];
 }
 
 /**
@@ -202,14 +241,6 @@ export function floodKeyForIp(ip: string): string {
   } catch {
     return ip;
   }
-}
-
-async function isDuplicate(ctx: AppContext, pageId: string, email: string, fingerprint: string): Promise<boolean> {
-  const existing = await ctx.prisma.comment.findFirst({
-    where: { pageId, fingerprint, email: { equals: email.trim(), mode: 'insensitive' }, status: { not: 'deleted' } },
-    select: { id: true },
-  });
-  return existing !== null;
 }
 
 /**

@@ -30,7 +30,21 @@ export async function scoreDocument(db: Db, siteId: string, doc: SpamDocument): 
   const stats: ModelStats = { spamDocs: rows[0]?.spamDocs ?? 0, hamDocs: rows[0]?.hamDocs ?? 0 };
   const counts = new Map<string, TokenCounts>();
   for (const r of rows) if (r.token !== null) counts.set(r.token, { spam: r.spamCount ?? 0, ham: r.hamCount ?? 0 });
-  return { score: scoreTokens(tokens, counts, stats), clues: counts.size };
+  return scoreFromEvidence(tokens, { stats, counts });
+}
+
+/** What a score needs from the database: the site's totals and the counts of the comment's tokens. */
+export interface SpamEvidence {
+  stats: ModelStats;
+  counts: Map<string, TokenCounts>;
+}
+
+/**
+ * The score from evidence already loaded. The write path loads the evidence inside its single
+ * submission statement (src/moderation/submissionContext.ts) and scores here, so both paths score alike.
+ */
+export function scoreFromEvidence(tokens: string[], evidence: SpamEvidence): ScoredDocument {
+  return { score: scoreTokens(tokens, evidence.counts, evidence.stats), clues: evidence.counts.size };
 }
 
 /**
