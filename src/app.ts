@@ -4,6 +4,9 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { publicCommentsRouter } from './comments/routes';
+import { feedRouter } from './feeds/feedRoutes';
+import { privacyRouter } from './privacy/privacyRoutes';
+import { webhookRouter } from './webhooks/webhookRoutes';
 import { consoleAuthRouter } from './console/authRoutes';
 import type { AppContext } from './context';
 import { AppError } from './http/AppError';
@@ -87,4 +90,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter, privacyRouter, feedRouter, webhookRouter];

@@ -48,6 +48,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
   /** Maximum accepted request body, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  /** Largest file POST /api/v1/moderation/sites/{site}/import accepts (streamed, never held in memory), in bytes. */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   /** Create the demo site and its moderator on first start (default: on in embedded mode). */
   DEMO_SITE: boolFromEnv.optional(),
   /** Bearer token that unlocks GET /metrics on the main port. Unset (and no METRICS_PORT): /metrics is not served. */
@@ -58,6 +60,10 @@ const envSchema = z.object({
   DATABASE_REPLICA_URL: optionalString,
   /** Send reads back to the primary when the replica is this far behind (milliseconds). */
   DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).default(5000),
+  /** Comments older than this many days lose their IP address and user agent (daily job). */
+  IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Let webhooks reach loopback, private and link-local addresses (tests, a receiver on the same LAN). */
+  WEBHOOK_ALLOW_PRIVATE: boolFromEnv.default(false),
 });
 
 export type Config = Readonly<{
@@ -86,11 +92,14 @@ export type Config = Readonly<{
   logLevel: string;
   trustProxy: number;
   bodyLimitBytes: number;
+  importMaxBytes: number;
   demoSite: boolean | undefined;
   metricsToken: string | undefined;
   metricsPort: number | undefined;
   databaseReplicaUrl: string | undefined;
   databaseReplicaMaxLagMs: number;
+  ipRetentionDays: number;
+  webhookAllowPrivate: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -128,10 +137,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
     demoSite: e.DEMO_SITE,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     databaseReplicaUrl: e.DATABASE_REPLICA_URL,
     databaseReplicaMaxLagMs: e.DATABASE_REPLICA_MAX_LAG_MS,
+    ipRetentionDays: e.IP_RETENTION_DAYS,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
   });
 }

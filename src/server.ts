@@ -7,6 +7,7 @@ import type { AppContext } from './context';
 import { connectDatabase } from './db/connectDatabase';
 import { createLogger } from './logger';
 import { startWorker } from './notifications/worker';
+import { scheduleRetentionSweep } from './privacy/retention';
 
 const SHUTDOWN_STEP_MS = 8_000;
 const DB_CLOSE_MS = 5_000;
@@ -53,6 +54,8 @@ export async function startServer(config: Config) {
   }
   // The worker stops within one shutdown step, so SIGTERM still ends in time.
   const worker = config.workerEnabled ? startWorker(ctx, { stopTimeoutMs: SHUTDOWN_STEP_MS - 1000 }) : null;
+  // Today's retention sweep (IPs, finished jobs, used links); the dedupe key keeps it to one per day across instances.
+  if (worker) await scheduleRetentionSweep(ctx, ctx.now()).catch((err) => log.warn({ err: String(err) }, 'could not schedule the retention sweep'));
   ready = true;
   log.info({ url: publicUrl, database: db.embedded ? 'embedded' : 'server' }, 'Parley is listening');
   process.stdout.write(`  Parley is running at ${publicUrl}  (demo page: ${publicUrl}/demo)\n`);

@@ -3,6 +3,7 @@ import type { CommentStatus } from '../generated/prisma/enums';
 import { errors } from '../http/AppError';
 import { enqueueApprovalNotifications } from '../notifications/enqueue';
 import { trainOnDecision } from '../spam/trainOnDecision';
+import { enqueueWebhookEvent, EVENT_FOR_STATUS } from '../webhooks/enqueueWebhookEvent';
 import { MOD_COMMENT_SELECT, presentModComment, type ModComment } from './presentModComment';
 
 export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'restore', 'delete'] as const;
@@ -54,6 +55,8 @@ export async function moderateComment(
     });
     await trainOnDecision(tx, current, target);
     if (target === 'approved') await enqueueApprovalNotifications(tx, { commentId: current.id });
+    const event = EVENT_FOR_STATUS[target];
+    if (event) await enqueueWebhookEvent(tx, { siteId: current.siteId, commentId: current.id, type: event, now });
     return true;
   });
   return { comment: await loadModComment(ctx, args.commentId), changed };

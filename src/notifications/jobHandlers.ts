@@ -6,6 +6,10 @@ import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, un
 import { renderModeratorEmail, type HeldComment } from './templates/moderatorEmail';
 import { renderDigestEmail } from './templates/digestEmail';
 import { renderApprovedEmail, renderReplyEmail } from './templates/authorEmails';
+import { announceCommentJob, deliverWebhookJob } from '../webhooks/deliverWebhook';
+import { enqueueWebhookEvent } from '../webhooks/enqueueWebhookEvent';
+import * as privacyJobs from '../privacy/privacyJobs';
+import { runRetentionJob } from '../privacy/retention';
 import { sendSignInLink } from '../console/authSignInJob';
 
 /**
@@ -80,6 +84,7 @@ async function notifyNewComment(run: JobRun): Promise<JobOutcome> {
   await run.ctx.prisma.$transaction(async (tx) => {
     const comment = await tx.comment.findUnique({ where: { id: p.commentId }, select: { id: true, siteId: true, status: true } });
     if (comment && comment.status !== 'deleted' && comment.status !== 'spam') {
+      await enqueueWebhookEvent(tx, { siteId: comment.siteId, commentId: comment.id, type: 'comment.created', now: run.ctx.now() });
       const mods = await tx.siteModerator.findMany({
         where: { siteId: comment.siteId, moderator: { revokedAt: null } },
         select: { moderatorId: true, notifyMode: true, digestMinutes: true },
@@ -128,7 +133,19 @@ async function sendModeratorEmail(run: JobRun): Promise<JobOutcome> {
     ctx.log.info({ jobId: job.id }, 'moderator email skipped: moderator or comment gone');
     return DONE;
   }
-  const links = moderationLinks(ctx, row.id, sm.moderator.id);
+  // The queue may run late (retries, a backlog): a comment a moderator has already decided on needs no
+  // email, and a rejected or spam one none either. Only a comment still waiting, or one published on
+  // submission that nobody has looked at, is worth a message.
+  const decided = row.status === 'pending' ? null : row.status === 'approved'
+    ? await ctx.prisma.auditEvent.findFirst({ where: { commentId: row.id, toStatus: { not: null } }, select: { toStatus: true } })
+    : { toStatus: row.status };
+  if (decided) {
+    ctx.log.info({ jobId: job.id, status: decided.toStatus }, 'moderator email skipped: the comment was already moderated');
+    return DONE;
+  }
+  const allLinks = moderationLinks(ctx, row.id, sm.moderator.id);
+  // Approving a published comment does nothing: offer only the links that still apply.
+  const links = row.status === 'pending' ? allLinks : { reject: allLinks.reject, spam: allLinks.spam };
   const email = renderModeratorEmail({
     site: row.site, moderatorName: sm.moderator.name, comment: toHeld(row), links,
     moderationUrl: moderationQueueUrl(ctx, row.siteId),
@@ -266,6 +283,13 @@ export const jobHandlers: Record<JobKind, (run: JobRun) => Promise<JobOutcome>> 
   send_moderator_digest: sendModeratorDigest,
   send_reply_notification: sendReplyNotification,
   send_approved_notification: sendApprovedNotification,
+  // Through closures, like send_sign_in_link: these modules import this one too.
+  deliver_webhook: (run) => deliverWebhookJob(run),
+  announce_comment: (run) => announceCommentJob(run),
+  send_privacy_link: (run) => privacyJobs.sendPrivacyLink(run),
+  send_privacy_export: (run) => privacyJobs.sendPrivacyExport(run),
+  send_privacy_erased: (run) => privacyJobs.sendPrivacyErased(run),
+  retention_sweep: (run) => runRetentionJob(run),
   // Called through a closure: authSignInJob imports this module too, and may be the one loaded first.
   send_sign_in_link: (run) => sendSignInLink(run),
 };

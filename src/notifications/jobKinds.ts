@@ -51,6 +51,42 @@ export const jobKinds = {
     maxAttempts: 5,
     sendsMail: true,
   },
+  /** Fans comment.created out to the webhooks for a comment published on submission (src/webhooks/). */
+  announce_comment: {
+    payload: z.object({ siteId: id, commentId: id }),
+    maxAttempts: 10,
+    sendsMail: false,
+  },
+  /** One signed webhook POST (src/webhooks/deliverWebhook.ts); retried with backoff for up to 24 hours. */
+  deliver_webhook: {
+    payload: z.object({ siteId: id, deliveryId: id }),
+    maxAttempts: 40,
+    sendsMail: false,
+  },
+  /** A reader's data-rights request: the signed confirmation link, to the address asked for (src/privacy/). */
+  send_privacy_link: {
+    payload: z.object({ siteId: id, requestId: id }),
+    maxAttempts: 8,
+    sendsMail: true,
+  },
+  /** A confirmed export request: the reader's data as a JSON attachment. */
+  send_privacy_export: {
+    payload: z.object({ siteId: id, requestId: id }),
+    maxAttempts: 8,
+    sendsMail: true,
+  },
+  /** A confirmed erasure: tells the reader it is done (the last message to the address), then forgets the request. */
+  send_privacy_erased: {
+    payload: z.object({ siteId: id, requestId: id }),
+    maxAttempts: 8,
+    sendsMail: true,
+  },
+  /** Daily retention sweep (src/privacy/retention.ts); one per UTC day across instances (dedupe key). siteId is "*". */
+  retention_sweep: {
+    payload: z.object({ siteId: id, day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+    maxAttempts: 5,
+    sendsMail: false,
+  },
 } as const;
 
 export type JobKind = keyof typeof jobKinds;

@@ -16,6 +16,8 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** The one-click links in the message, logged when mail goes to files (never addresses). */
   links?: Record<string, string>;
+  /** Files sent along (a reader's data export). */
+  attachments?: Array<{ filename: string; content: string; contentType: string }>;
 }
 
 export interface MailTransport {
@@ -56,6 +58,7 @@ function message(from: string, mail: OutgoingMail) {
     html: mail.html,
     messageId: mail.messageId,
     headers: headersFor(mail),
+    ...(mail.attachments ? { attachments: mail.attachments } : {}),
   };
 }
 
