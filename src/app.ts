@@ -8,6 +8,7 @@ import { feedRouter } from './feeds/feedRoutes';
 import { privacyRouter } from './privacy/privacyRoutes';
 import { webhookRouter } from './webhooks/webhookRoutes';
 import { consoleAuthRouter } from './console/authRoutes';
+import { siteAdminRouter } from './sites/siteAdminRoutes';
 import type { AppContext } from './context';
 import { AppError } from './http/AppError';
 import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
@@ -90,4 +91,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter, privacyRouter, feedRouter, webhookRouter];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter, siteAdminRouter, privacyRouter, feedRouter, webhookRouter];

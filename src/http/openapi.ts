@@ -6,6 +6,7 @@ import {
 import { auditQuerySchema, bulkBodySchema, editBodySchema, listQuerySchema } from '../moderation/moderationSchemas';
 import { registerRulesPaths } from '../moderation/rulesOpenApi';
 import { registerNotificationPaths } from '../notifications/notificationsOpenApi';
+import { registerSiteAdminPaths } from '../sites/siteAdminOpenApi';
 
 /**
  * The OpenAPI 3 document, generated from the same zod schemas that validate requests,
@@ -75,6 +76,7 @@ export function buildOpenApiDocument(serverUrl: string) {
   });
   registerRulesPaths(registry, Error, bearer.name);
   registerNotificationPaths(registry, Error, bearer.name);
+  registerSiteAdminPaths(registry, Error, bearer.name);
   registry.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', responses: { 200: { description: 'Metrics text' } } });
   for (const p of ['/healthz', '/readyz']) {
     registry.registerPath({ method: 'get', path: p, responses: { 200: { description: 'OK' }, 503: { description: 'Not ready' } } });

@@ -6,7 +6,9 @@ import { parseInput } from '../http/validate';
 import { moderateComment } from '../moderation/moderateComment';
 import { verifyLinkToken, type LinkAction, type LinkClaims, type ModerateAction } from './linkTokens';
 import { commentSummaryHtml, confirmForm, messagePage, page, PAGE_CSS, PAGE_CSS_PATH } from './pages';
-import { jobCounts, listJobs } from './queue';
+import { jobCounts, listJobs, type JobView } from './queue';
+import { retryDeadJobOfSite } from './retryJob';
+import { jobIdParams } from '../sites/siteAdminSchemas';
 import { jobsQuerySchema } from './notificationSchemas';
 import { escapeHtml, safeHttpUrl } from './templates/html';
 import { commentPermalink } from './links';
@@ -40,6 +42,16 @@ async function loadSummary(ctx: AppContext, commentId: string) {
       siteName: c.site.name, pageTitle: c.page.title?.trim() || c.page.key, authorName: c.name,
       body: c.body, status: c.status, createdAt: c.createdAt,
     },
+  };
+}
+
+function presentJob(j: JobView) {
+  return {
+    ...j,
+    runAt: j.runAt.toISOString(),
+    lockedAt: j.lockedAt?.toISOString() ?? null,
+    createdAt: j.createdAt.toISOString(),
+    finishedAt: j.finishedAt?.toISOString() ?? null,
   };
 }
 
@@ -170,15 +182,17 @@ export function notificationsRouter(ctx: AppContext): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       counts,
-      jobs: jobs.map((j) => ({
-        ...j,
-        runAt: j.runAt.toISOString(),
-        lockedAt: j.lockedAt?.toISOString() ?? null,
-        createdAt: j.createdAt.toISOString(),
-        finishedAt: j.finishedAt?.toISOString() ?? null,
-      })),
+      jobs: jobs.map(presentJob),
       nextBefore: jobs.length === q.limit ? jobs[jobs.length - 1].id : null,
     });
+  });
+
+  // An admin gives a dead job of their site a fresh set of attempts (the console's notification queue).
+  router.post('/api/v1/moderation/jobs/:id/retry', requireModerator(ctx), async (req: Request<{ id: string }>, res) => {
+    const { id } = parseInput(jobIdParams, { id: req.params.id });
+    const job = await retryDeadJobOfSite(ctx, currentModerator(res), id);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ job: presentJob(job) });
   });
 
   // Each moderator chooses, per site, one email per comment or a digest.
