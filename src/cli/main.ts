@@ -11,6 +11,7 @@ import { JOBS_USAGE, jobsCommand } from './jobsCommand';
 import { migrateCommand } from './migrate';
 import { MODERATOR_USAGE, moderatorCommand } from './moderators';
 import { openCliDatabase, type CliDatabase } from './openCliDatabase';
+import { PRIVACY_USAGE, privacyCommand } from './privacyCommand';
 import { SITE_USAGE, siteCommand } from './sites';
 
 export const USAGE = `Parley administration.
@@ -25,6 +26,8 @@ Commands:
   export <site> [--file f]    write a site's pages and comments (with emails) as JSON
   import <file>               load an export (comments already present are skipped)
   jobs counts|list|retry      inspect the notification queue
+  privacy export|erase <email>
+                              a reader's comments as JSON, or their erasure (data-rights requests)
   help [command]              this help, or a command's
 
 The database is the server's: DATABASE_URL, or the embedded one in DATA_DIR (default ./data).
@@ -43,6 +46,8 @@ function helpFor(topic: string | undefined): string {
       return EXPORT_USAGE;
     case 'jobs':
       return JOBS_USAGE;
+    case 'privacy':
+      return PRIVACY_USAGE;
     case 'migrate':
       return 'Usage: parley migrate\n  Applies pending migrations from prisma/migrations (the server also does this when it starts).';
     default:
@@ -56,7 +61,7 @@ function isHelp(argv: string[]): boolean {
   return command === undefined || command === 'help' || command === '--help' || command === '-h';
 }
 
-const KNOWN = new Set(['site', 'sites', 'moderator', 'moderators', 'migrate', 'export', 'import', 'jobs']);
+const KNOWN = new Set(['site', 'sites', 'moderator', 'moderators', 'migrate', 'export', 'import', 'jobs', 'privacy']);
 
 /**
  * Runs one command against an open database. Tests call this in-process with their own context;
@@ -84,6 +89,8 @@ export async function runCommand(ctx: AppContext, argv: string[], io: CliIo, opt
       return importCommand(ctx, args, io);
     case 'jobs':
       return jobsCommand(ctx, args, io);
+    case 'privacy':
+      return privacyCommand(ctx, args, io);
     default:
       throw usageError(`Unknown command "${command}".`, USAGE);
   }

@@ -62,3 +62,28 @@ export async function dumpDatabase(t: TestApp): Promise<string> {
   }
   return parts.join('\n');
 }
+
+let inserted = 0;
+/** A stored comment, written straight to the database (for tests about what happens to stored data). */
+export async function insertComment(
+  t: TestApp,
+  c: { siteId: string; page?: string; pageUrl?: string; pageTitle?: string; email: string; name?: string; body?: string; status?: 'pending' | 'approved'; createdAt?: Date; ip?: string; userAgent?: string },
+) {
+  const n = ++inserted;
+  const key = c.page ?? '/stored-page';
+  const page = await t.ctx.prisma.page.upsert({
+    where: { siteId_key: { siteId: c.siteId, key } },
+    create: { siteId: c.siteId, key, url: c.pageUrl ?? `https://news.example${key}`, title: c.pageTitle ?? 'A stored page' },
+    update: {},
+  });
+  const status = c.status ?? 'approved';
+  const row = await t.ctx.prisma.comment.create({
+    data: {
+      siteId: c.siteId, pageId: page.id, name: c.name ?? `Reader ${n}`, email: c.email, body: c.body ?? `Stored comment ${n}.`,
+      status, ip: c.ip ?? '203.0.113.7', userAgent: c.userAgent ?? 'StoredBrowser/1', ownerTokenHash: `hash-${n}-${Date.now()}`,
+      fingerprint: `fp-${n}-${Date.now()}`, createdAt: c.createdAt ?? t.ctx.now(), updatedAt: c.createdAt ?? t.ctx.now(),
+    },
+  });
+  if (status === 'approved') await t.ctx.prisma.page.update({ where: { id: page.id }, data: { approvedCount: { increment: 1 }, version: { increment: 1 } } });
+  return row;
+}
