@@ -14,6 +14,7 @@ import { AppError } from './http/AppError';
 import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
 import { createMetrics } from './http/metrics';
 import { opsRouter } from './http/opsRoutes';
+import { importRouter } from './importExport/importRoutes';
 import { safePath } from './logger';
 import { moderationRouter } from './moderation/routes';
 import { rulesRouter } from './moderation/rulesRoutes';
@@ -91,4 +92,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter, siteAdminRouter, privacyRouter, feedRouter, webhookRouter];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [importRouter, widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter, siteAdminRouter, privacyRouter, feedRouter, webhookRouter];

@@ -1,3 +1,5 @@
+import type { ProgressSink } from './progressLine';
+
 /**
  * How a CLI command talks to the operator. Commands write through `io` (not process.stdout) so tests
  * run them in-process and read what they printed.
@@ -5,11 +7,17 @@
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** Where long commands (import, export) show progress; none: they stay quiet until done. */
+  progress?: ProgressSink;
+  /** Standard output as a stream, for output too big to build in memory (an export without --file). */
+  stdout?: NodeJS.WritableStream;
 }
 
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  progress: { isTTY: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },
+  stdout: process.stdout,
 };
 
 /** An error the operator can fix: printed as is (no stack), and the process exits with `exitCode`. */

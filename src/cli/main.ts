@@ -23,8 +23,10 @@ Commands:
   moderator create|list|revoke|key
                               manage moderators and their API keys
   migrate                     apply pending database migrations
-  export <site> [--file f]    write a site's pages and comments (with emails) as JSON
-  import <file>               load an export (comments already present are skipped)
+  export <site> [--format parley|wxr] [--file f]
+                              write a site's pages and comments (with emails): Parley JSON or WordPress WXR
+  import <site> --format wxr|disqus|parley <file>
+                              load a WordPress, Disqus or Parley export (a re-run adds nothing twice)
   jobs counts|list|retry      inspect the notification queue
   privacy export|erase <email>
                               a reader's comments as JSON, or their erasure (data-rights requests)

@@ -49,7 +49,7 @@ test('export writes the site, pages and comments with emails, to a file only its
   const file = path.join(tmp, 'site.json');
   const run = await runCli(source.ctx, 'export', siteId, '--file', file);
   expect(run.code).toBe(0);
-  expect(run.out).toContain(`Exported site "${siteId}": 2 page(s), 5 comment(s)`);
+  expect(run.out).toContain(`Exported site "${siteId}" as Parley JSON: 2 page(s), 5 comment(s)`);
   expect(run.out).not.toContain('@'); // the summary names no one
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 
@@ -84,7 +84,7 @@ test('import rebuilds the same public threads elsewhere, and running it again ch
   const file = path.join(tmp, 'site.json');
   const run = await runCli(target.ctx, 'import', file);
   expect(run.code).toBe(0);
-  expect(run.out).toContain(`Created site "${siteId}"; 2 new page(s); 5 comment(s) imported, 0 already present.`);
+  expect(run.out).toContain(`Created site "${siteId}"; 5 comment(s) imported into "${siteId}", 2 new page(s); 0 skipped`);
 
   for (const page of ['/one', '/two']) {
     const [a, b] = await Promise.all([thread(source, page), thread(target, page)]);
@@ -105,7 +105,7 @@ test('import rebuilds the same public threads elsewhere, and running it again ch
 
   const again = await runCli(target.ctx, 'import', file);
   expect(again.code).toBe(0);
-  expect(again.out).toContain('0 new page(s); 0 comment(s) imported, 5 already present.');
+  expect(again.out).toContain(`0 comment(s) imported into "${siteId}", 0 new page(s); 5 skipped`);
   expect(await target.ctx.prisma.comment.count({ where: { siteId } })).toBe(5);
   expect((await thread(target, '/one')).body.total).toBe(2);
 });
@@ -119,12 +119,12 @@ test('import adds only the comments that are new', async () => {
   fs.writeFileSync(newer, JSON.stringify(data));
 
   const run = await runCli(target.ctx, 'import', newer);
-  expect(run.out).toContain('1 comment(s) imported, 5 already present.');
+  expect(run.out).toContain(`1 comment(s) imported into "${siteId}", 0 new page(s); 5 skipped`);
   expect(await target.ctx.prisma.comment.count({ where: { siteId } })).toBe(6);
 });
 
 test.each([
-  ['not JSON', 'this is not json', /Could not read .* as JSON/],
+  ['not JSON', 'this is not json', /is not valid JSON/],
   ['another format', JSON.stringify({ format: 'disqus', version: 1 }), /is not a Parley export/],
 ])('import refuses %s and names no value from the file', async (_what, content, message) => {
   const file = path.join(tmp, `bad-${Math.random().toString(36).slice(2)}.json`);
@@ -142,7 +142,7 @@ test('a bad comment in an import names its field, not its email, and imports not
   fs.writeFileSync(file, JSON.stringify(data));
   const run = await runCli(target.ctx, 'import', file);
   expect(run.code).toBe(1);
-  expect(run.err).toContain('comments.1.status');
+  expect(run.err).toMatch(/comments\[1\] \(line \d+\): status/);
   for (const email of emails) expect(run.err).not.toContain(email);
   expect(await target.ctx.prisma.site.findUnique({ where: { id: 'fresh-site' } })).toBeNull();
 });
