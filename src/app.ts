@@ -19,6 +19,7 @@ import { safePath } from './logger';
 import { moderationRouter } from './moderation/routes';
 import { rulesRouter } from './moderation/rulesRoutes';
 import { notificationsRouter } from './notifications/routes';
+import { subscriptionsRouter } from './notifications/subscriptionRoutes';
 import { widgetRouter } from './widget/routes';
 
 export interface AppState {
@@ -92,4 +93,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [importRouter, widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter, siteAdminRouter, privacyRouter, feedRouter, webhookRouter];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [importRouter, widgetRouter, notificationsRouter, subscriptionsRouter, rulesRouter, consoleAuthRouter, siteAdminRouter, privacyRouter, feedRouter, webhookRouter];

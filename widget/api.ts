@@ -13,9 +13,12 @@ export class ApiError extends Error {
 }
 
 export interface Api {
-  thread(page: string, ownerTokens: string[], cursor?: string): Promise<ThreadResponse>;
+  thread(page: string, ownerTokens: string[], opts: { cursor?: string; sort?: string; around?: string }): Promise<ThreadResponse>;
   formToken(): Promise<string | undefined>;
   post(body: Record<string, unknown>, ownerTokens: string[]): Promise<PostResponse>;
+  /** The author's own comment, proven by its owner token. */
+  edit(id: string, body: string, ownerToken: string): Promise<PostResponse>;
+  remove(id: string, ownerToken: string): Promise<unknown>;
 }
 
 export const PAGE_SIZE = 20;
@@ -27,6 +30,7 @@ export function createApi(base: string, site: string): Api {
 
   async function call<T>(url: string, init: RequestInit): Promise<T> {
     const res = await fetch(url, { credentials: 'omit', ...init });
+    if (res.status === 204) return null as T;
     const data = (await res.json().catch(() => null)) as (T & Partial<ApiErrorBody>) | null;
     if (!res.ok || !data) {
       const e = data?.error;
@@ -36,9 +40,9 @@ export function createApi(base: string, site: string): Api {
   }
 
   return {
-    thread(page, tokens, cursor) {
+    thread(page, tokens, opts) {
       const q = new URLSearchParams({ page, limit: String(PAGE_SIZE) });
-      if (cursor) q.set('cursor', cursor);
+      for (const [k, v] of Object.entries(opts)) if (v) q.set(k, v);
       return call(`${root}/comments?${q}`, { headers: ownerHeader(tokens) });
     },
     async formToken() {
@@ -55,6 +59,16 @@ export function createApi(base: string, site: string): Api {
         headers: { 'Content-Type': 'application/json', ...ownerHeader(tokens) },
         body: JSON.stringify(body),
       });
+    },
+    edit(id, body, token) {
+      return call(`${root}/comments/${id}`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json', ...ownerHeader([token]) },
+        body: JSON.stringify({ body }),
+      });
+    },
+    remove(id, token) {
+      return call(`${root}/comments/${id}`, { method: 'DELETE', headers: ownerHeader([token]) });
     },
   };
 }

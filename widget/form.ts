@@ -1,7 +1,7 @@
 import { ApiError, type Api } from './api';
 import type { WidgetConfig } from './config';
 import { h } from './dom';
-import { addOwnerToken, ownerTokens, saveAuthor, savedAuthor } from './storage';
+import { addOwnerToken, ownerTokens, rememberMine, saveAuthor, savedAuthor } from './storage';
 import type { Strings } from './strings';
 import type { PublicComment } from './types';
 
@@ -9,10 +9,22 @@ export interface CommentForm {
   el: HTMLElement;
   /** Move the form under a comment (its reply slot) to answer it. */
   replyTo(comment: PublicComment, slot: HTMLElement): void;
+  /** Back under the thread (before the thread is drawn again). */
+  home(): void;
 }
 
 const FIELDS = ['name', 'email', 'website', 'body'] as const;
 type Field = (typeof FIELDS)[number];
+
+/** "Formatting help": the Markdown subset the server renders, as a closed disclosure under the form. */
+export function formatHelp(t: Strings): HTMLElement {
+  return h(
+    'details',
+    { class: 'fh' },
+    h('summary', null, t.formatHelp),
+    h('ul', null, t.formats.map(([code, what]) => h('li', null, h('code', null, code), ' ', what))),
+  );
+}
 
 /** "Leave a Reply", as readers know it from news sites. */
 export function createForm(
@@ -75,6 +87,7 @@ export function createForm(
     h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'parley-hp' }, t.honeypot), honeypot),
     h('div', { class: 'ac' }, submit, cancel),
     status,
+    formatHelp(t),
   );
   // The wrapper moves between `home` (under the thread) and a comment's reply slot.
   const wrapper = h('div', { class: 'fw', id: 'parley-respond' }, form);
@@ -162,7 +175,10 @@ export function createForm(
         },
         ownerTokens(cfg.site),
       );
-      if (res.ownerToken) addOwnerToken(cfg.site, res.ownerToken);
+      if (res.ownerToken) {
+        addOwnerToken(cfg.site, res.ownerToken);
+        rememberMine(cfg.site, res.comment.id, res.ownerToken, res.comment.editableUntil, inputs.body.value);
+      }
       saveAuthor(save.checked ? { name: v.name, email: v.email, website: v.website } : null);
       inputs.body.value = '';
       goHome(false);
@@ -183,6 +199,7 @@ export function createForm(
 
   return {
     el: home,
+    home: () => goHome(false),
     replyTo(comment, slot) {
       parentId = comment.id;
       title.textContent = t.replyTo(comment.name);

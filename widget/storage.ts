@@ -36,6 +36,53 @@ export function addOwnerToken(site: string, token: string): void {
   write(tokenKey(site), list.slice(-MAX_TOKENS));
 }
 
+const mineKey = (site: string) => `parley.mine.${site}`;
+/**
+ * This browser's own comments still in their edit window: id -> [owner token, editable until (ms), text].
+ * The text as typed (Markdown) is what the Edit box starts from; the thread only carries HTML.
+ */
+type Mine = Record<string, [string, number, string]>;
+
+function mine(site: string): Mine {
+  const m = read<Mine>(mineKey(site));
+  return m && typeof m === 'object' ? m : {};
+}
+
+/** Remembers which comment a token proves, and until when it may be edited or deleted. */
+export function rememberMine(site: string, id: string, token: string, until: string | undefined, text: string): void {
+  const at = Date.parse(until ?? '');
+  if (!at) return;
+  const now = Date.now();
+  const kept = Object.entries(mine(site)).filter(([k, [, u]]) => u > now && k !== id);
+  write(mineKey(site), Object.fromEntries([...kept, [id, [token, at, text]]].slice(-MAX_TOKENS)));
+}
+
+/** [owner token, text] of one of this browser's comments while it may still be edited, else null. */
+export function editable(site: string, id: string): [string, string] | null {
+  const e = mine(site)[id];
+  return Array.isArray(e) && typeof e[0] === 'string' && e[1] > Date.now() ? [e[0], String(e[2] ?? '')] : null;
+}
+
+export function forgetMine(site: string, id: string): void {
+  const m = mine(site);
+  delete m[id];
+  write(mineKey(site), m);
+}
+
+const SORT_KEY = 'parley.sort';
+export const SORTS = ['oldest', 'newest', 'activity'] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** The reader's chosen order of threads, for every site. */
+export function savedSort(): Sort {
+  const s = read<string>(SORT_KEY);
+  return (SORTS as readonly string[]).includes(s ?? '') ? (s as Sort) : 'oldest';
+}
+
+export function saveSort(sort: Sort): void {
+  write(SORT_KEY, sort === 'oldest' ? null : sort);
+}
+
 export interface SavedAuthor {
   name: string;
   email: string;

@@ -30,6 +30,22 @@ export interface Strings {
   published: string;
   closed: string;
   honeypot: string;
+  formatHelp: string;
+  /** [what to type, what it gives] */
+  formats: [string, string][];
+  link: string;
+  linkCopied: string;
+  edit: string;
+  del: string;
+  saveEdit: string;
+  cancel: string;
+  confirmDelete: string;
+  deleted: string;
+  edited: string;
+  editOver: string;
+  sortBy: string;
+  sorts: [oldest: string, newest: string, activity: string];
+  showEarlier: string;
 }
 
 export const en: Strings = {
@@ -60,6 +76,29 @@ export const en: Strings = {
   published: 'Thank you! Your comment is published.',
   closed: 'Comments are closed.',
   honeypot: 'Leave this field empty',
+  formatHelp: 'Formatting help',
+  formats: [
+    ['**bold**', 'bold'],
+    ['*italic*', 'italic'],
+    ['`code`', 'code'],
+    ['> quote', 'quotation (at the start of a line)'],
+    ['- item', 'list (1. for a numbered one)'],
+    ['[text](https://…)', 'link'],
+    ['```', 'on the lines before and after: a code block'],
+  ],
+  link: 'Link',
+  linkCopied: 'Link copied.',
+  edit: 'Edit',
+  del: 'Delete',
+  saveEdit: 'Save',
+  cancel: 'Cancel',
+  confirmDelete: 'Delete this comment?',
+  deleted: 'Your comment was deleted.',
+  edited: 'Your comment was updated.',
+  editOver: 'The time to edit or delete this comment has passed.',
+  sortBy: 'Sort by',
+  sorts: ['Oldest first', 'Newest first', 'Latest activity'],
+  showEarlier: 'Show earlier comments',
 };
 
 export const fr: Strings = {
@@ -91,6 +130,29 @@ export const fr: Strings = {
   published: 'Merci ! Votre commentaire est publié.',
   closed: 'Les commentaires sont fermés.',
   honeypot: 'Laissez ce champ vide',
+  formatHelp: 'Aide à la mise en forme',
+  formats: [
+    ['**gras**', 'gras'],
+    ['*italique*', 'italique'],
+    ['`code`', 'code'],
+    ['> citation', 'citation (en début de ligne)'],
+    ['- élément', 'liste (1. pour une liste numérotée)'],
+    ['[texte](https://…)', 'lien'],
+    ['```', 'sur les lignes avant et après : un bloc de code'],
+  ],
+  link: 'Lien',
+  linkCopied: 'Lien copié.',
+  edit: 'Modifier',
+  del: 'Supprimer',
+  saveEdit: 'Enregistrer',
+  cancel: 'Annuler',
+  confirmDelete: 'Supprimer ce commentaire ?',
+  deleted: 'Votre commentaire a été supprimé.',
+  edited: 'Votre commentaire a été modifié.',
+  editOver: 'Le délai pour modifier ou supprimer ce commentaire est écoulé.',
+  sortBy: 'Trier par',
+  sorts: ['Plus anciens d’abord', 'Plus récents d’abord', 'Activité récente'],
+  showEarlier: 'Afficher les commentaires précédents',
 };
 
 export const STRINGS = { en, fr } as const;

@@ -56,5 +56,13 @@ textarea{min-height:8em;resize:vertical}
 .hp{position:absolute!important;left:-10000px;width:1px;height:1px;overflow:hidden}
 .ac{display:flex;gap:1em;align-items:center;flex-wrap:wrap}
 .ft{color:var(--m);font-size:.75em;margin-top:1em}
+.bar{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:baseline;justify-content:space-between}
+label.so,.so{display:inline;font-weight:400;font-size:.875em;color:var(--m)}
+select{font:inherit;color:var(--t);background:var(--f);border:1px solid var(--b);border-radius:var(--parley-radius,6px);padding:.15em .3em}
+.acts{display:flex;flex-wrap:wrap;gap:.25em 1em}
+.c.hl>.cb,.c:target>.cb{outline:2px solid var(--a);outline-offset:4px;border-radius:2px;background:var(--w)}
+.ed{margin:.5em 0}.ed .ac{margin-top:.5em}
+.fh{margin:1em 0 0;font-size:.875em;color:var(--m)}.fh summary{cursor:pointer}.fh ul{list-style:disc;margin:.5em 0 0 1.5em;padding:0}
+.tx ul{list-style:disc;padding-left:1.5em}.tx ol{list-style:decimal;padding-left:1.5em}.tx code{font-size:.9em}
 .ft a{color:inherit}
 `;

@@ -11,6 +11,8 @@ export interface PublicComment {
   createdAt: string;
   status: CommentStatus;
   replies?: PublicComment[];
+  /** In answers to the author's own POST and PATCH: until when they may edit or delete it. */
+  editableUntil?: string;
 }
 
 export interface ThreadResponse {
@@ -18,6 +20,8 @@ export interface ThreadResponse {
   total: number;
   comments: PublicComment[];
   nextCursor?: string | null;
+  /** The page was opened around a permalink's comment, past the first page. */
+  earlier?: boolean;
   /** Optional: the site's deepest reply level, when the server tells it. */
   maxDepth?: number;
 }

@@ -6,6 +6,7 @@ import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, un
 import { renderModeratorEmail, type HeldComment } from './templates/moderatorEmail';
 import { renderDigestEmail } from './templates/digestEmail';
 import { renderApprovedEmail, renderReplyEmail } from './templates/authorEmails';
+import { manageSubscriptionsUrl } from './replySubscriptions';
 import { announceCommentJob, deliverWebhookJob } from '../webhooks/deliverWebhook';
 import { enqueueWebhookEvent } from '../webhooks/enqueueWebhookEvent';
 import * as privacyJobs from '../privacy/privacyJobs';
@@ -232,7 +233,7 @@ async function sendReplyNotification(run: JobRun): Promise<JobOutcome> {
   const email = renderReplyEmail({
     siteName: reply.site.name, recipientName: parent.name, replierName: reply.name, replyBody: reply.body,
     parentBody: parent.body, pageTitle: reply.page.title?.trim() || reply.page.key,
-    replyUrl: commentPermalink(reply.page.url, reply.id), unsubscribeUrl: unsub,
+    replyUrl: commentPermalink(reply.page.url, reply.id), unsubscribeUrl: unsub, manageUrl: manageSubscriptionsUrl(ctx, parent.id),
   });
   await run.transport.send(mailTo(ctx, job, parent, email, { unsubscribe: unsub }));
   return DONE;

@@ -5,7 +5,10 @@ import { submitCommentSchema } from '../comments/commentSchemas';
 import { listThread } from '../comments/listThread';
 import { submitComment } from '../comments/submitComment';
 import type { AppContext } from '../context';
-import { AppError } from '../http/AppError';
+import { AppError, errors } from '../http/AppError';
+import { deleteOwnComment, editOwnComment } from '../comments/ownComment';
+import { commentIdParamSchema, editOwnCommentSchema } from '../comments/readerSchemas';
+import { editableOwnComments } from './ownComments';
 import { parseBody } from '../http/bodyParsers';
 import { parseInput } from '../http/validate';
 import { signFormToken, verifyFormToken } from '../moderation/formToken';
@@ -73,8 +76,42 @@ export function widgetRouter(ctx: AppContext, opts: { widgetFile?: string } = {}
     const q = parseInput(embedQuerySchema, req.query);
     const lang = embedLang(req, q);
     const t = STRINGS[lang];
-    const notice = q.posted ? { text: q.posted === 'approved' ? t.published : t.posted, bad: false } : undefined;
+    const done = q.done === 'edited' ? t.edited : q.done === 'deleted' ? t.deleted : undefined;
+    const notice = q.posted ? { text: q.posted === 'approved' ? t.published : t.posted, bad: false } : done ? { text: done, bad: false } : undefined;
     await sendEmbedPage(req, res, site, q, lang, { notice });
+  });
+
+  // The reader's own comment, within the edit window, proven by the owner tokens of the embed's cookie.
+  router.post('/embed/:site/comments/:id/:change', ...parseBody(ctx.config.bodyLimitBytes, { allowForm: true }), async (req, res) => {
+    const site = await getSite(ctx, String(req.params.site));
+    const q = parseInput(embedQuerySchema, req.query);
+    const lang = embedLang(req, q);
+    const t = STRINGS[lang];
+    const { id } = parseInput(commentIdParamSchema, req.params);
+    const change = String(req.params.change);
+    if (change !== 'edit' && change !== 'delete') throw errors.notFound('Page');
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const ownerTokens = readOwnerCookie(req, site.id);
+    const back = embedQuery(q, lang);
+    try {
+      if (change === 'delete') {
+        await deleteOwnComment(ctx, { site, commentId: id, ownerTokens });
+        res.redirect(303, `${embedHref(site.id, back, { done: 'deleted' })}#parley-count`);
+        return;
+      }
+      const { body } = parseInput(editOwnCommentSchema, form);
+      const result = await editOwnComment(ctx, { site, commentId: id, ownerTokens, body, ip: req.ip ?? null });
+      const extra: Record<string, string> = result.comment.status === 'approved' ? { done: 'edited' } : { posted: 'pending' };
+      res.redirect(303, `${embedHref(site.id, back, extra)}#parley-${id}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      res.status(err.status);
+      const text = err.status === 403 ? t.editOver : err.fields ? Object.values(err.fields).join(' ') : err.message;
+      await sendEmbedPage(req, res, site, { ...q, edit: err.fields ? id : undefined }, lang, {
+        notice: { text, bad: true },
+        editText: typeof form.body === 'string' ? form.body.slice(0, 100_000) : undefined,
+      });
+    }
   });
 
   router.post('/embed/:site', ...parseBody(ctx.config.bodyLimitBytes, { allowForm: true }), async (req, res) => {
@@ -116,16 +153,14 @@ export function widgetRouter(ctx: AppContext, opts: { widgetFile?: string } = {}
     site: SiteRecord,
     q: EmbedQueryInput,
     lang: Lang,
-    extra: { values?: FormValues; errors?: Record<string, string>; notice?: { text: string; bad: boolean }; formToken?: string },
+    extra: { values?: FormValues; errors?: Record<string, string>; notice?: { text: string; bad: boolean }; formToken?: string; editText?: string },
   ) {
     const query = embedQuery(q, lang);
-    const rendered = await listThread(ctx, {
-      site,
-      pageKey: q.page,
-      ownerTokens: readOwnerCookie(req, site.id),
-      limit: EMBED_THREAD_LIMIT,
-      cursor: q.cursor,
-    });
+    const args = {
+      site, pageKey: q.page, ownerTokens: readOwnerCookie(req, site.id), limit: EMBED_THREAD_LIMIT, cursor: q.cursor,
+      sort: q.sort, around: q.around ?? q.edit ?? q.delete,
+    };
+    const rendered = await listThread(ctx, args);
     const page = renderEmbedPage({
       siteId: site.id,
       siteName: site.name,
@@ -135,6 +170,9 @@ export function widgetRouter(ctx: AppContext, opts: { widgetFile?: string } = {}
       now: ctx.now(),
       maxDepth: site.settings.maxDepth,
       replyTo: q.replyTo,
+      own: await editableOwnComments(ctx, site, args.ownerTokens),
+      editing: q.edit,
+      deleting: q.delete,
       cursor: q.cursor,
       selfUrl: `${ctx.publicUrl}${embedHref(site.id, query)}`,
       ...extra,
@@ -154,7 +192,7 @@ function embedLang(req: Request, q: EmbedQueryInput): Lang {
 
 /** Keep only what links back to the page should carry; the language is always explicit. */
 function embedQuery(q: EmbedQueryInput, lang: Lang): EmbedQuery {
-  return { page: q.page, lang, theme: q.theme, url: q.url, title: q.title };
+  return { page: q.page, lang, theme: q.theme, url: q.url, title: q.title, sort: q.sort };
 }
 
 function formValues(form: Record<string, unknown>): FormValues {

@@ -15,6 +15,8 @@ export interface ReplyEmailInput {
   /** pageUrl#parley-<replyId>, or null when the page URL is unknown */
   replyUrl: string | null;
   unsubscribeUrl: string;
+  /** Signed link to the page listing this reader's reply emails on the site, each with its own unsubscribe. */
+  manageUrl?: string;
 }
 
 function unsubscribeFooter(siteName: string, url: string): string {
@@ -34,6 +36,7 @@ export function renderReplyEmail(input: ReplyEmailInput): RenderedEmail {
     `Your comment: "${excerpt(input.parentBody)}"`,
     '',
     ...(replyUrl ? [`Read it and answer: ${replyUrl}`, ''] : []),
+    ...(input.manageUrl ? [`Choose which comments you get reply emails for: ${input.manageUrl}`] : []),
     `Stop these emails: ${input.unsubscribeUrl}`,
   ].join('\n');
   const inner = `<p style="margin:0 0 12px">Hello ${escapeHtml(input.recipientName)},</p>
@@ -41,7 +44,8 @@ export function renderReplyEmail(input: ReplyEmailInput): RenderedEmail {
 ${textBlockHtml(input.replyBody)}
 <p style="margin:12px 0;color:#59636e">Your comment: “${escapeHtml(excerpt(input.parentBody))}”</p>
 ${replyUrl ? `<p style="margin:12px 0 0"><a href="${escapeHtml(replyUrl)}" style="color:#0969da;font-weight:bold">Read it and answer</a></p>` : ''}`;
-  return { subject, text, html: emailLayout(subject, inner, unsubscribeFooter(input.siteName, input.unsubscribeUrl)) };
+  const manage = input.manageUrl ? ` <a href="${escapeHtml(input.manageUrl)}" style="color:#0969da">Manage your reply emails</a>.` : '';
+  return { subject, text, html: emailLayout(subject, inner, unsubscribeFooter(input.siteName, input.unsubscribeUrl) + manage) };
 }
 
 export interface ApprovedEmailInput {
