@@ -115,7 +115,7 @@ function layout(lang: ConsoleLang, title: string, inner: string, langSwitchHref?
     : '';
   return `<!DOCTYPE html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex,nofollow"><meta name="referrer" content="same-origin">
 <title>${escapeHtml(title)} · Parley</title><link rel="stylesheet" href="${AUTH_CSS_PATH}"></head>
 <body><main>
 ${switcher}<h1>${escapeHtml(title)}</h1>
