@@ -77,7 +77,7 @@ export function createForm(
     'form',
     { novalidate: true, 'aria-labelledby': 'parley-reply-title', onsubmit: (e: Event) => void send(e) },
     title,
-    h('p', { class: 'nt', id: 'parley-note' }, t.emailNote),
+    h('p', { class: 'nt', id: 'parley-note' }, t.emailNote, ' ', h('a', { href: `${cfg.apiBase}/privacy/${encodeURIComponent(cfg.site)}?lang=${cfg.lang}`, target: '_blank', rel: 'noopener' }, t.yourData)),
     field('name', t.name, 'text', true, 'name'),
     field('email', t.email, 'email', true, 'email'),
     field('website', t.website, 'url', false, 'url'),

@@ -19,6 +19,8 @@ export interface Strings {
   website: string;
   comment: string;
   emailNote: string;
+  /** Link to the reader's data-rights page (/privacy/{site}). */
+  yourData: string;
   notify: string;
   save: string;
   submit: string;
@@ -65,6 +67,7 @@ export const en: Strings = {
   website: 'Website',
   comment: 'Comment',
   emailNote: 'Your email address will not be published. Required fields are marked *',
+  yourData: 'Your data',
   notify: 'Notify me of replies by email',
   save: 'Save my name, email, and website in this browser for the next time I comment',
   submit: 'Post Comment',
@@ -119,6 +122,7 @@ export const fr: Strings = {
   comment: 'Commentaire',
   emailNote:
     'Votre adresse courriel ne sera pas publiée. Les champs obligatoires sont indiqués avec *',
+  yourData: 'Vos données',
   notify: 'M’aviser des réponses par courriel',
   save: 'Enregistrer mon nom, mon courriel et mon site web dans ce navigateur pour mon prochain commentaire',
   submit: 'Publier le commentaire',

@@ -145,7 +145,7 @@ ${control}<p class="er" id="parley-err-${name}" aria-live="polite">${error ?? ''
   return html`<div class="fw" id="parley-respond">
 <form method="post" action="${embedHref(siteId, query)}" novalidate aria-labelledby="parley-reply-title">
 <h2 id="parley-reply-title">${replyTarget ? t.replyTo(replyTarget.name) : t.leaveReply}</h2>
-<p class="nt" id="parley-note">${t.emailNote}</p>
+<p class="nt" id="parley-note">${t.emailNote} <a href="/privacy/${encodeURIComponent(siteId)}?lang=${input.lang}" target="_blank" rel="noopener">${t.yourData}</a></p>
 <input type="hidden" name="page" value="${query.page}">
 <input type="hidden" name="pageUrl" value="${query.url || input.selfUrl}">
 ${query.title && html`<input type="hidden" name="pageTitle" value="${query.title}">`}
