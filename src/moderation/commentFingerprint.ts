@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { foldText } from './rules/foldText';
+import { foldText } from '../text/foldText';
 
 /**
  * Digest of a comment's text for duplicate detection: case, accents, look-alike letters, invisible

@@ -39,10 +39,13 @@ export const siteSettingsSchema = z.object({
       body: z.number().int().min(1).max(100_000).default(10_000),
     })
     .default({ name: 80, website: 200, body: 10_000 }),
-  /** Classifier score at or above which a comment goes to spam. */
-  spamThreshold: z.number().min(0.5).max(1).default(0.8),
+  /**
+   * Calibrated classifier score at or above which a comment goes to spam, when a signal good comments
+   * rarely have backs it (a link, contact details, a known spam author…); without one it waits.
+   */
+  spamThreshold: z.number().min(0.5).max(1).default(0.9),
   /** Classifier score at or above which a comment waits for a moderator (reason `spam_score:…`). */
-  spamHoldScore: z.number().min(0).max(1).default(0.7),
+  spamHoldScore: z.number().min(0).max(1).default(0.3),
   /** Hold comments sent without the widget's signed form token (API clients then always wait). */
   requireFormToken: z.boolean().default(false),
   /** Minutes after posting during which the author (proven by the owner token) may edit or delete a comment. 0: never. */

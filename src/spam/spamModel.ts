@@ -1,9 +1,10 @@
 import type { Tx } from '../context';
 import type { PrismaClient } from '../generated/prisma/client';
-import { scoreTokens, type ModelStats, type TokenCounts } from './naiveBayes';
+import { scoreLogOdds } from './logOddsModel';
+import type { ModelStats, TokenCounts } from './naiveBayes';
 import { tokenize, type SpamDocument } from './tokenize';
 
-/** The site's naive Bayes counts in Postgres (SpamToken, SpamStats). Works with the client or a transaction. */
+/** The site's token counts in Postgres (SpamToken, SpamStats), scored by logOddsModel. Works with the client or a transaction. */
 type Db = PrismaClient | Tx;
 export type SpamLabel = 'spam' | 'ham';
 
@@ -44,7 +45,8 @@ export interface SpamEvidence {
  * submission statement (src/moderation/submissionContext.ts) and scores here, so both paths score alike.
  */
 export function scoreFromEvidence(tokens: string[], evidence: SpamEvidence): ScoredDocument {
-  return { score: scoreTokens(tokens, evidence.counts, evidence.stats), clues: evidence.counts.size };
+  const { score, clues } = scoreLogOdds(tokens, evidence.counts, evidence.stats);
+  return { score, clues };
 }
 
 /**

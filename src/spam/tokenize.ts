@@ -1,5 +1,6 @@
-import { foldText } from '../moderation/rules/foldText';
-import { findLinks } from '../moderation/rules/linkRule';
+import { foldText } from '../text/foldText';
+import { contactDetails } from '../text/contactDetails';
+import { findLinks } from '../text/links';
 
 /** What the classifier sees of a comment. The email never leaves the server; only its domain is a feature. */
 export interface SpamDocument {
@@ -10,6 +11,7 @@ export interface SpamDocument {
 }
 
 const MAX_TOKENS = 600;
+const ROLE_ADDRESSES = new Set(['info', 'sales', 'contact', 'admin', 'support', 'marketing', 'hello', 'office', 'seo', 'service', 'team', 'enquiries']);
 const MAX_TOKEN_LENGTH = 64;
 
 function hostOf(link: string): string | null {
@@ -72,9 +74,9 @@ export function tokenize(doc: SpamDocument): string[] {
   const upper = doc.body.replace(/[^\p{Lu}]/gu, '');
   if (letters.length >= 20 && upper.length / letters.length > 0.5) add('caps:high');
   if ((doc.body.match(/!/g) ?? []).length >= 3) add('exclaim:many');
-  if (/(?:\+?\d[\s().-]{0,2}){9,}/.test(doc.body)) add('has_phone');
+  for (const kind of contactDetails(doc.body)) add(`contact:${kind}`);
   if (/[$€£]\s?\d|\d\s?(?:usd|eur|dollars?)\b/i.test(doc.body)) add('has_money');
-  if (/[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(doc.body)) add('has_email_in_body');
+  if (/[$€£]\s?\d{3,}|\d{3,}\s?(?:usd|eur|dollars?|pounds?)\b/i.test(doc.body.replace(/[,.](?=\d{3})/g, ''))) add('money:big');
   add(`len:${bucket(doc.body.trim().length, [40, 120, 400, 1000])}`);
 
   const website = doc.website?.trim() || null;
@@ -101,8 +103,14 @@ export function tokenize(doc: SpamDocument): string[] {
 
   const at = doc.email.lastIndexOf('@');
   if (at > 0) {
-    add(`email_domain:${doc.email.slice(at + 1).trim().toLowerCase()}`);
-    if (/\d{3,}/.test(doc.email.slice(0, at))) add('email_digits');
+    const local = doc.email.slice(0, at).trim().toLowerCase();
+    const emailDomain = doc.email.slice(at + 1).trim().toLowerCase();
+    add(`email_domain:${emailDomain}`);
+    if (/\d{3,}/.test(local)) add('email_digits');
+    // A business writing as itself: info@, sales@…, and an address at the author's own website.
+    if (ROLE_ADDRESSES.has(local)) add('email_role');
+    const site = website ? hostOf(website) : null;
+    if (site && (emailDomain === site || emailDomain.endsWith(`.${site}`))) add('email_at_website');
   }
   return [...out];
 }

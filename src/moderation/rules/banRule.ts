@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { foldText } from './foldText';
+import { foldText } from '../../text/foldText';
 import type { BanEntry, Rule } from './types';
 
 /** `*` matches any run of characters; everything else is literal. Case- and accent-insensitive. */

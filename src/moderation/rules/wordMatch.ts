@@ -1,4 +1,4 @@
-import { foldText, squeeze, wordTokens, type WordToken } from './foldText';
+import { foldText, squeeze, wordTokens, type WordToken } from '../../text/foldText';
 
 /**
  * Whole-word matching of hold and block words that survives the usual dodges: case, accents,

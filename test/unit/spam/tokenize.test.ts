@@ -16,7 +16,11 @@ describe('tokenize', () => {
     ['no website', doc(), ['no_website', 'links:0'], ['has_website']],
     ['name features', doc({ name: 'Cheap Pills 24' }), ['name:cheap', 'name:pills', 'name_has_digit', 'name_words:3'], []],
     ['email domain only, never the address', doc({ email: 'spammer123@mail.example' }), ['email_domain:mail.example', 'email_digits'], []],
-    ['shape', doc({ body: 'CALL NOW +1 (555) 201-4432 AND WIN $500 CASH TODAY!!!' }), ['caps:high', 'exclaim:many', 'has_phone', 'has_money'], []],
+    ['shape', doc({ body: 'CALL NOW +1 (555) 201-4432 AND WIN $500 CASH TODAY!!!' }), ['caps:high', 'exclaim:many', 'contact:phone', 'has_money', 'money:big'], []],
+    ['premium-rate reply', doc({ body: 'Txt WIN to 87121 now' }), ['contact:shortcode'], []],
+    ['a business writing as itself', doc({ email: 'info@roofing-dallas.example', website: 'https://roofing-dallas.example' }),
+      ['email_role', 'email_at_website'], []],
+    ['a person with a personal site', doc({ email: 'jane@example.org', website: 'https://jane.blog' }), [], ['email_role', 'email_at_website']],
     ['long numbers collapse', doc({ body: 'order 1234567' }), ['num:long'], ['1234567']],
   ])('%s', (_case, input, present, absent) => {
     const tokens = tokenize(input);
