@@ -15,10 +15,12 @@ import { AppError } from './http/AppError';
 import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
 import { createMetrics } from './http/metrics';
 import { opsRouter } from './http/opsRoutes';
+import { importRouter } from './importExport/importRoutes';
 import { safePath } from './logger';
 import { moderationRouter } from './moderation/routes';
 import { rulesRouter } from './moderation/rulesRoutes';
 import { notificationsRouter } from './notifications/routes';
+import { subscriptionsRouter } from './notifications/subscriptionRoutes';
 import { widgetRouter } from './widget/routes';
 
 export interface AppState {
@@ -92,4 +94,4 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 }
 
 /** Routers of features assembled elsewhere (widget, notifications, rules), in mounting order. */
-const extraRouters: Array<(ctx: AppContext) => express.Router> = [widgetRouter, notificationsRouter, rulesRouter, consoleAuthRouter, siteAdminRouter, consolePagesRouter, privacyRouter, feedRouter, webhookRouter];
+const extraRouters: Array<(ctx: AppContext) => express.Router> = [importRouter, widgetRouter, notificationsRouter, subscriptionsRouter, rulesRouter, consoleAuthRouter, siteAdminRouter, consolePagesRouter, privacyRouter, feedRouter, webhookRouter];
