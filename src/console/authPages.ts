@@ -194,6 +194,9 @@ export function renderAuthErrorPage(lang: ConsoleLang, status: number, message: 
 /** Sends an HTML page that must never be cached (it may follow a sign-in or carry a form). */
 export function sendAuthPage(res: Response, status: number, html: string): void {
   res.status(status).type('html').setHeader('Cache-Control', 'no-store');
+  // Not helmet's no-referrer: with it, browsers send "Origin: null" on our form posts, which the
+  // same-origin check of the sign-in forms must refuse. Same-origin still sends nothing to other sites.
+  res.setHeader('Referrer-Policy', 'same-origin');
   res.send(html);
 }
 

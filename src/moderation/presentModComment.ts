@@ -1,4 +1,5 @@
 import { presentPublicComment } from '../comments/presentComment';
+import { renderCommentHtml } from '../comments/renderCommentHtml';
 import type { CommentStatus } from '../generated/prisma/enums';
 
 /** Everything a moderator sees about a comment, email and ip included. Never sent to the public. */
@@ -7,6 +8,8 @@ export const MOD_COMMENT_SELECT = {
   reasons: true, spamScore: true, ip: true, userAgent: true, createdAt: true, moderatedAt: true, notifyReplies: true,
   page: { select: { key: true, url: true, title: true } },
   moderatedBy: { select: { id: true, name: true } },
+  // For replies, the comment answered: the console shows it above the reply (loaded for the whole list at once).
+  parent: { select: { id: true, name: true, body: true } },
 } as const;
 
 export interface ModCommentRow {
@@ -15,6 +18,7 @@ export interface ModCommentRow {
   userAgent: string | null; createdAt: Date; moderatedAt: Date | null; notifyReplies: boolean;
   page: { key: string; url: string | null; title: string | null };
   moderatedBy: { id: string; name: string } | null;
+  parent: { id: string; name: string; body: string } | null;
 }
 
 export function presentModComment(row: ModCommentRow) {
@@ -34,6 +38,7 @@ export function presentModComment(row: ModCommentRow) {
     notifyReplies: row.notifyReplies,
     moderatedAt: row.moderatedAt?.toISOString() ?? null,
     moderatedBy: row.moderatedBy,
+    parent: row.parent ? { id: row.parent.id, name: row.parent.name, html: renderCommentHtml(row.parent.body) } : null,
   };
 }
 export type ModComment = ReturnType<typeof presentModComment>;

@@ -4,6 +4,7 @@ import { parseBody } from '../http/bodyParsers';
 import { currentModerator, requireModerator } from '../http/moderatorAuth';
 import { parseInput } from '../http/validate';
 import { AppError, errors } from '../http/AppError';
+import { loadCommentContext } from './commentContext';
 import { listAuditEvents } from './listAuditEvents';
 import { listModerationComments } from './listModerationComments';
 import { editComment, moderateComment, MODERATION_ACTIONS, type ModerationAction } from './moderateComment';
@@ -21,6 +22,12 @@ export function moderationRouter(ctx: AppContext): Router {
   router.get('/api/v1/moderation/comments', async (req, res) => {
     const query = parseInput(listQuerySchema, req.query);
     res.json(await listModerationComments(ctx, currentModerator(res), query));
+  });
+
+  // The console's comment page: the comment, its thread, its history and the author's other comments.
+  router.get('/api/v1/moderation/comments/:id/context', async (req, res) => {
+    const { id } = parseInput(commentIdParams, { id: req.params.id });
+    res.json(await loadCommentContext(ctx, currentModerator(res), id));
   });
 
   router.post('/api/v1/moderation/comments/bulk', ...body, async (req, res) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { jobIdParams, inviteBodySchema, memberSchema, membersResponseSchema, rolePatchSchema, siteAdminViewSchema, sitePatchSchema } from './siteAdminSchemas';
 
 /**
- * Console sign-in, GET /me, site administration and job retry in the OpenAPI document. Called by
+ * Console sign-in, GET /me, a comment's context, site administration and job retry in the OpenAPI document. Called by
  * src/http/openapi.ts with its registry, its Error schema and the bearer scheme's name.
  * Every moderator endpoint also takes the console's session cookie, with X-CSRF-Token on state changes.
  */
@@ -88,6 +88,12 @@ export function registerSiteAdminPaths(registry: OpenAPIRegistry, errorSchema: z
   registry.registerPath({
     method: 'delete', path: `${base}/moderators/{id}`, summary: 'Remove a moderator from the site (admin); the last admin cannot be removed', ...secured,
     request: { params: member }, responses: { 204: { description: 'Removed' }, ...errorsFor(400, 401, 403, 404, 409) },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/moderation/comments/{id}/context',
+    summary: "A comment with its thread (a ModComment tree with replies), its audit history and the author's other comments on the site", ...secured,
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: { description: 'comment, thread, audit, authorComments' }, ...errorsFor(400, 401, 404) },
   });
   registry.registerPath({
     method: 'post', path: '/api/v1/moderation/jobs/{id}/retry', summary: "Retry a dead notification job (admin of the job's site)", ...secured,
