@@ -22,7 +22,8 @@ function adoptStyles(root: ShadowRoot): void {
   }
 }
 
-const button = (label: string, onclick: () => void, cls = 'lk') => h('button', { type: 'button', class: cls, onclick }, label);
+// Actions other than Reply: same look, own class ("button.lk" stays the Reply button).
+const button = (label: string, onclick: () => void, cls = 'ak') => h('button', { type: 'button', class: cls, onclick }, label);
 
 /** Mount one widget into `host`: its thread, "Show more" paging and the form. */
 export function mountWidget(host: HTMLElement, cfg: WidgetConfig): void {

@@ -31,7 +31,7 @@ time{color:var(--m);font-size:.875em}
 .c.pending>.cb .tx{opacity:.85}
 button,input,textarea{font:inherit;color:inherit;margin:0}
 button{cursor:pointer;border-radius:var(--parley-radius,6px)}
-.lk{background:none;border:0;padding:0;color:var(--a);font-size:.875em;font-weight:600;text-decoration:underline}
+.lk,.ak{background:none;border:0;padding:0;color:var(--a);font-size:.875em;font-weight:600;text-decoration:underline}
 .bt{display:inline-block;background:var(--a);color:var(--at);border:1px solid var(--a);padding:.5em 1.1em;font-weight:600}
 .bt2{display:inline-block;background:transparent;color:var(--a);border:1px solid var(--a);padding:.4em 1em}
 button:disabled{opacity:.6;cursor:default}
