@@ -9,7 +9,7 @@ export function moderationLinks(ctx: AppContext, commentId: string, moderatorId:
   const [approve, reject, spam] = MODERATE_ACTIONS.map(
     (action) => `${ctx.publicUrl}/moderate/${moderateLinkToken(ctx.secretKey, { commentId, moderatorId, action, now })}`,
   );
-  return { approve, reject, spam };
+  return { approve, reject, spam, console: consoleCommentUrl(ctx, commentId) };
 }
 
 export function unsubscribeUrl(ctx: AppContext, commentId: string): string {
@@ -20,8 +20,14 @@ export function verifyEmailUrl(ctx: AppContext, commentId: string): string {
   return `${ctx.publicUrl}/verify-email/${verifyEmailLinkToken(ctx.secretKey, { commentId, now: ctx.now() })}`;
 }
 
+/** The console's queue of the site (it shows the sign-in page first when the browser is signed out). */
 export function moderationQueueUrl(ctx: AppContext, siteId: string): string {
-  return `${ctx.publicUrl}/api/v1/moderation/comments?status=pending&site=${encodeURIComponent(siteId)}`;
+  return `${ctx.publicUrl}/admin?site=${encodeURIComponent(siteId)}`;
+}
+
+/** The console's page of one comment: its thread, history and every action. */
+export function consoleCommentUrl(ctx: AppContext, commentId: string): string {
+  return `${ctx.publicUrl}/admin/comments/${encodeURIComponent(commentId)}`;
 }
 
 /** pageUrl#parley-<id>, the anchor the widget gives each comment. */

@@ -63,8 +63,11 @@ test('the moderator email has text and html parts with the facts and three signe
       expect(part).toContain('https://news.example/facts');
       for (const reason of reasons) expect(part).toContain(reason);
     }
-    expect(String(mail.text)).toContain(`/api/v1/moderation/comments?status=pending&site=${site}`);
-    expect(String(mail.html)).toContain(`/api/v1/moderation/comments?status=pending&amp;site=${site}`);
+    // The queue and the comment open in the console (issue 11 defect 4), not a JSON endpoint.
+    expect(String(mail.text)).toContain(`/admin?site=${site}`);
+    expect(String(mail.html)).toContain(`/admin?site=${site}`);
+    expect(String(mail.text)).toContain(`Open in the console: ${ctx.publicUrl}/admin/comments/${c.id}`);
+    expect(String(mail.html)).toContain(`href="${ctx.publicUrl}/admin/comments/${c.id}"`);
     expect(String(mail.text)).toContain('Line <two> & more');
     expect(String(mail.html)).toContain('Line &lt;two&gt; &amp; more');
     expect(String(mail.html)).not.toContain('<script>x');

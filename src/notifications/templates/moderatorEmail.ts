@@ -19,6 +19,8 @@ export interface ModerationLinks {
   approve: string;
   reject: string;
   spam: string;
+  /** The comment's page in the console (/admin/comments/{id}). */
+  console?: string;
 }
 
 export interface ModeratorEmailInput {
@@ -54,6 +56,7 @@ export function commentTextBlock(c: HeldComment, links: ModerationLinks): string
     `Approve: ${links.approve}`,
     `Reject:  ${links.reject}`,
     `Spam:    ${links.spam}`,
+    ...(links.console ? [`Open in the console: ${links.console}`] : []),
   ].join('\n');
 }
 
@@ -80,7 +83,9 @@ export function commentHtmlBlock(c: HeldComment, links: ModerationLinks): string
     .join('');
   return `<table role="presentation" cellpadding="0" cellspacing="0" style="font-family:Arial,sans-serif;font-size:14px">${table}</table>
 ${textBlockHtml(c.body)}
-<p style="margin:12px 0 0">${buttonHtml(links.approve, 'Approve', '#1a7f37')}${buttonHtml(links.reject, 'Reject', '#6e7781')}${buttonHtml(links.spam, 'Spam', '#cf222e')}</p>`;
+<p style="margin:12px 0 0">${buttonHtml(links.approve, 'Approve', '#1a7f37')}${buttonHtml(links.reject, 'Reject', '#6e7781')}${buttonHtml(links.spam, 'Spam', '#cf222e')}</p>${
+  links.console ? `\n<p style="margin:4px 0 0"><a href="${escapeHtml(links.console)}" style="color:#0969da">Open in the console</a></p>` : ''
+}`;
 }
 
 export function renderModeratorEmail(input: ModeratorEmailInput): RenderedEmail {
