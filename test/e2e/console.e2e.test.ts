@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/buildConsole';
 import { createModerator } from '../helpers/testApp';
+import { fastWorker, smtpTransportTo } from '../notifications/notificationFixtures';
+import { startSmtpSink } from '../notifications/smtpSink';
 import { ARTIFACTS, describeBrowser, startWidgetHarness, type WidgetHarness } from './widgetHarness';
 
 /**
@@ -71,6 +73,37 @@ describeBrowser('the moderation console', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  test('sign in by email: the link from the message asks first, signs in on POST, and works only once', async () => {
+    const invitee = await createModerator(h.t.ctx, { siteIds: [site], name: 'Erin Email', email: `erin.${process.pid}@moderators.example` });
+    const sink = await startSmtpSink();
+    const worker = fastWorker(h.t.ctx, smtpTransportTo(h.t.ctx, sink.port));
+    try {
+      const { context, page, problems } = await h.newPage();
+      await page.goto(`${h.service}/admin`);
+      await page.getByLabel('Email address').fill(invitee.email);
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+      await page.getByText('If this address belongs to a moderator, a sign-in link is on its way.').waitFor();
+      await sink.waitFor(1);
+      const mail = sink.messages.find((m) => String(m.text).includes('/admin/login/'))!;
+      const link = /https?:\/\/\S+\/admin\/login\/[A-Za-z0-9_-]+/.exec(String(mail.text))![0].replace(h.t.ctx.publicUrl, h.service);
+      await page.goto(link); // GET only asks: mail scanners open links too
+      expect(await page.locator('header#top').count()).toBe(0);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Moderation queue' }).waitFor();
+      expect(await page.locator('header#top .who').textContent()).toBe('Erin Email');
+      // The same link again, in a fresh browser: refused.
+      const again = await h.newPage();
+      const res = await again.page.goto(link);
+      expect([400, 410]).toContain(res!.status());
+      expect(problems).toEqual([]);
+      await again.context.close();
+      await context.close();
+    } finally {
+      await worker.stop();
+      await sink.stop();
+    }
   });
 
   test('approve, reject and mark spam from the keyboard; acted items stay in place with Undo', async () => {
@@ -200,6 +233,58 @@ describeBrowser('the moderation console', () => {
     expect(loaded).toBe(true);
     expect(problems).toEqual([]);
     await reader.context.close();
+    await context.close();
+  });
+
+  test('site pages: save settings, list and remove a ban, invite a moderator, retry a dead notification, spam folder', async () => {
+    const s = await h.site({ mode: 'pre' }, `admin-${process.pid}`);
+    const owner = await createModerator(h.t.ctx, { siteIds: [s], role: 'admin', name: 'Sam Settings' });
+    const { context, page, problems } = await signIn(owner.apiKey, { path: `/admin/sites/${s}/settings` });
+    await page.getByLabel('Post-moderation: published unless a rule holds it').check();
+    await page.getByLabel('Hold words (one per line): a comment containing one waits').fill('casino\nlottery');
+    await page.getByLabel('Hold comments with more links than').fill('4');
+    await page.getByLabel('Site name').fill('The Daily Admin');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.form-status', { hasText: 'Saved.' }).waitFor();
+    const stored = await h.t.ctx.prisma.site.findUniqueOrThrow({ where: { id: s }, select: { name: true, settings: true } });
+    expect(stored.name).toBe('The Daily Admin');
+    expect(stored.settings).toMatchObject({ mode: 'post', maxLinks: 4, holdWords: ['casino', 'lottery'] });
+    // A value out of range is refused with the server's words, and nothing changes.
+    await page.getByLabel('Hold comments with more links than').fill('1000');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.form-status.error').waitFor();
+
+    await page.getByRole('link', { name: 'Bans' }).click();
+    await page.getByLabel('Value').fill('*@spam.example');
+    await page.getByRole('button', { name: 'Ban' }).click();
+    const row = page.getByRole('row', { name: /\*@spam\.example/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: /Remove/ }).click();
+    await page.getByText('No bans.').waitFor();
+
+    await page.getByRole('link', { name: 'Moderators' }).click();
+    await page.getByRole('row', { name: /Sam Settings/ }).waitFor();
+    await page.getByLabel('Name').fill('Nina New');
+    await page.getByLabel('Email').fill(`nina.${process.pid}@moderators.example`);
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await page.getByRole('row', { name: /Nina New/ }).waitFor();
+
+    const { comment } = await h.post(s, { page: '/jobs', name: 'Job Author', body: 'A comment whose notification died.' });
+    await h.t.ctx.prisma.job.create({ data: { kind: 'notify_new_comment', payload: { siteId: s, commentId: comment.id }, status: 'dead', attempts: 8, lastError: 'SMTP said no' } });
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    const dead = page.getByRole('row', { name: /SMTP said no/ });
+    await dead.getByRole('button', { name: /Retry/ }).click();
+    await page.getByText('No failed notifications.').waitFor();
+
+    const spam = await h.post(s, { page: '/spam', name: 'Spammy', body: 'Buy now at my shop, best prices.' });
+    await h.t.ctx.prisma.comment.update({ where: { id: spam.comment.id }, data: { status: 'spam' } });
+    await page.getByRole('link', { name: 'Spam', exact: true }).click();
+    await page.getByRole('heading', { name: 'Spam per day (30 days)' }).waitFor();
+    const item = page.locator(`ul.queue > li[data-id="${spam.comment.id}"]`);
+    await item.getByRole('button', { name: 'Not spam' }).click();
+    await item.filter({ hasText: 'Back to pending' }).waitFor();
+    expect(await statusOf(spam.comment.id)).toBe('pending');
+    expect(problems.filter((p) => !p.includes('404'))).toEqual([]);
     await context.close();
   });
 
