@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import type { ReadReplica } from './db/readReplica';
 import type { PrismaClient } from './generated/prisma/client';
 
 /**
@@ -18,6 +19,12 @@ export interface AppContext {
   secretKey: Buffer;
   /** Base URL used in emails and links, without trailing slash. */
   publicUrl: string;
+  /**
+   * The streaming replica (DATABASE_REPLICA_URL), when configured. Do not use it directly: public reads that
+   * may be a few seconds stale take `readerFor(ctx)` or `readFromReplica(ctx, fn)` from src/db/readReplica.ts
+   * (thread, counts, feeds); everything else, a reader's own pending comments included, stays on `pool`/`prisma`.
+   */
+  readReplica?: ReadReplica;
 }
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

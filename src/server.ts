@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import { createApp } from './app';
 import { ensureDemoSite, loadSecretKey } from './bootstrap';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -17,7 +17,8 @@ const HARD_EXIT_MS = 3 * SHUTDOWN_STEP_MS + DB_CLOSE_MS;
 /** Starts Parley: config -> database (migrated) -> HTTP -> worker. Returns a function that stops it in order. */
 export async function startServer(config: Config) {
   const log = createLogger(config.logLevel);
-  const db = await connectDatabase(config);
+  const db = await connectDatabase(config, log);
+  if (config.databaseReplicaUrl && db.embedded) log.warn('DATABASE_REPLICA_URL needs DATABASE_URL: ignored with the embedded database');
   const secret = loadSecretKey(config);
   if (secret.generated && config.databaseUrl) {
     log.warn('SECRET_KEY is not set: generated one in DATA_DIR. Set SECRET_KEY when running several instances.');
@@ -35,7 +36,7 @@ export async function startServer(config: Config) {
   const address = server.address() as { port: number };
   const publicUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
 
-  const ctx: AppContext = { config, prisma: db.prisma, pool: db.pool, log, now: () => new Date(), secretKey: secret.key, publicUrl };
+  const ctx: AppContext = { config, prisma: db.prisma, pool: db.pool, log, now: () => new Date(), secretKey: secret.key, publicUrl, readReplica: db.readReplica ?? undefined };
   let shuttingDown = false;
   let ready = false;
   const app = createApp(ctx, { shuttingDown: () => shuttingDown, ready: () => ready });
@@ -83,13 +84,13 @@ export async function startServer(config: Config) {
 
 /** GET /metrics alone, on its own port (METRICS_PORT), for a scraper on a private network. */
 async function listenMetrics(config: Config, serve: RequestHandler): Promise<http.Server> {
-  const metricsServer = http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
-      void serve(req as never, res as never, () => {});
-      return;
-    }
-    res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":{"code":"not_found","message":"Not found."}}');
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', serve);
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'Not found.' } });
   });
+  const metricsServer = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     metricsServer.once('error', reject);
     metricsServer.listen(config.metricsPort, config.host, resolve);

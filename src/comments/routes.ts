@@ -5,6 +5,7 @@ import { siteCors } from '../http/siteCors';
 import { parseInput } from '../http/validate';
 import type { SiteRecord } from '../sites/siteRepository';
 import { countsQuerySchema, submitCommentSchema } from './commentSchemas';
+import { readFromReplica } from '../db/readReplica';
 import { countComments } from './countComments';
 import { compressedBody, listThread } from './listThread';
 import { deleteOwnComment, editableUntil, editOwnComment } from './ownComment';
@@ -58,9 +59,9 @@ export function publicCommentsRouter(ctx: AppContext): Router {
     const site: SiteRecord = res.locals.site;
     const query = parseInput(threadListQuerySchema, req.query);
     const ownerTokens = parseOwnerHeader(req.headers['x-parley-owner']);
-    const rendered = await listThread(ctx, {
-      site, pageKey: query.page, ownerTokens, limit: query.limit, cursor: query.cursor, sort: query.sort, around: query.around,
-    });
+    const args = { site, pageKey: query.page, ownerTokens, limit: query.limit, cursor: query.cursor, sort: query.sort, around: query.around };
+    // The shared thread may come from the read replica; a reader's own pending comments only from the primary.
+    const rendered = ownerTokens.length ? await listThread(ctx, args) : await readFromReplica(ctx, (reader) => listThread(reader, args));
     res.setHeader('ETag', rendered.etag);
     res.setHeader('Vary', 'Origin, X-Parley-Owner, Accept-Encoding');
     res.setHeader(
@@ -87,7 +88,7 @@ export function publicCommentsRouter(ctx: AppContext): Router {
     const site: SiteRecord = res.locals.site;
     const query = parseInput(countsQuerySchema, req.query);
     res.setHeader('Cache-Control', 'public, max-age=10, stale-while-revalidate=60');
-    res.json({ counts: await countComments(ctx, site.id, query.page) });
+    res.json({ counts: await readFromReplica(ctx, (reader) => countComments(reader, site.id, query.page)) });
   });
 
   return router;

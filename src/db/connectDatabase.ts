@@ -1,8 +1,10 @@
 import type { Pool } from 'pg';
+import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 import { migrate } from './migrator';
+import { startReadReplica, type ReadReplica } from './readReplica';
 import { createPool } from './pool';
 import { createPrismaClient } from './prismaClient';
 
@@ -10,6 +12,7 @@ export interface Database {
   pool: Pool;
   prisma: PrismaClient;
   embedded: EmbeddedPostgres | null;
+  readReplica: ReadReplica | null;
   close(): Promise<void>;
 }
 
@@ -18,7 +21,7 @@ export interface Database {
  * reached over a local socket through the same pg pool (of one connection, PGlite's limit).
  * Both run the same migrations before anything else touches the database.
  */
-export async function connectDatabase(config: Config): Promise<Database> {
+export async function connectDatabase(config: Config, log: Logger): Promise<Database> {
   const embedded = config.databaseUrl
     ? null
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedDbPort });
@@ -30,11 +33,25 @@ export async function connectDatabase(config: Config): Promise<Database> {
   });
   await migrate(pool);
   const prisma = createPrismaClient(pool, embedded ? undefined : config.databaseSchema);
+  // A replica of the embedded database cannot exist: DATABASE_REPLICA_URL needs DATABASE_URL.
+  const readReplica = config.databaseReplicaUrl && !embedded
+    ? startReadReplica({
+        url: config.databaseReplicaUrl,
+        schema: config.databaseSchema,
+        poolSize: config.databasePoolSize,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+        maxLagMs: config.databaseReplicaMaxLagMs,
+        primary: pool,
+        log,
+      })
+    : null;
   return {
     pool,
     prisma,
     embedded,
+    readReplica,
     async close() {
+      await readReplica?.close();
       await prisma.$disconnect().catch(() => {});
       await pool.end().catch(() => {});
       await embedded?.stop().catch(() => {});

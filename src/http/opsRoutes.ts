@@ -27,7 +27,9 @@ export function opsRouter(ctx: AppContext, state: { shuttingDown: () => boolean;
     }
     try {
       await withTimeout(ctx.pool.query('SELECT 1'), 2000);
-      res.json({ status: 'ready', database: 'ok' });
+      // A replica that is down or behind does not make the service unready (reads use the primary), but say so.
+      const replica = ctx.readReplica?.state().status;
+      res.json({ status: 'ready', database: 'ok', ...(replica ? { replica } : {}) });
     } catch {
       res.status(503).json({ status: 'not_ready', database: 'unreachable' });
     }

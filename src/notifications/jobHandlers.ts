@@ -134,6 +134,12 @@ async function sendModeratorEmail(run: JobRun): Promise<JobOutcome> {
     ctx.log.info({ jobId: job.id }, 'moderator email skipped: moderator or comment gone');
     return DONE;
   }
+  // Only held comments are announced, and the queue may run late (a backlog, retries, a digest): once a
+  // moderator has decided (approved, rejected, spam), nothing is left to do and no link would still apply.
+  if (row.status !== 'pending') {
+    ctx.log.info({ jobId: job.id, status: row.status }, 'moderator email skipped: the comment was already moderated');
+    return DONE;
+  }
   // The queue may run late (retries, a backlog): a comment a moderator has already decided on needs no
   // email, and a rejected or spam one none either. Only a comment still waiting, or one published on
   // submission that nobody has looked at, is worth a message.

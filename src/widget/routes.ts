@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pickLang, STRINGS, type Lang } from '../../widget/strings';
 import { submitCommentSchema } from '../comments/commentSchemas';
 import { listThread } from '../comments/listThread';
+import { readFromReplica } from '../db/readReplica';
 import { submitComment } from '../comments/submitComment';
 import type { AppContext } from '../context';
 import { AppError, errors } from '../http/AppError';
@@ -160,7 +161,8 @@ export function widgetRouter(ctx: AppContext, opts: { widgetFile?: string } = {}
       site, pageKey: q.page, ownerTokens: readOwnerCookie(req, site.id), limit: EMBED_THREAD_LIMIT, cursor: q.cursor,
       sort: q.sort, around: q.around ?? q.edit ?? q.delete,
     };
-    const rendered = await listThread(ctx, args);
+    // As the JSON thread: the replica for the shared thread, the primary for a reader's own pending comments.
+    const rendered = args.ownerTokens.length ? await listThread(ctx, args) : await readFromReplica(ctx, (reader) => listThread(reader, args));
     const page = renderEmbedPage({
       siteId: site.id,
       siteName: site.name,
