@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { AppContext } from '../context';
+import { readFromReplica } from '../db/readReplica';
 import { errors } from '../http/AppError';
 import { parseInput } from '../http/validate';
 import { findSite } from '../sites/siteRepository';
@@ -27,13 +27,8 @@ export function forgetSiteFeeds(siteId: string): void {
   for (const key of cache.keys()) if (key.startsWith(`${siteId}\n`)) cache.delete(key);
 }
 
-/** Reads go to the read replica when the deployment has one. */
-function readPool(ctx: AppContext): Pool {
-  return (ctx as AppContext & { readPool?: Pool }).readPool ?? ctx.pool;
-}
-
 async function latestApproved(ctx: AppContext, siteId: string, pageKey: string | undefined): Promise<FeedComment[]> {
-  const { rows } = await readPool(ctx).query<FeedComment>(
+  const { rows } = await ctx.pool.query<FeedComment>(
     `SELECT c."id"::text AS id, c."name", c."body", c."createdAt", c."updatedAt",
             p."key" AS "pageKey", p."url" AS "pageUrl", p."title" AS "pageTitle"
        FROM "Comment" c JOIN "Page" p ON p."id" = c."pageId"
@@ -58,7 +53,8 @@ export function feedRouter(ctx: AppContext): Router {
     const key = `${site.id}\n${page ?? ''}`;
     let feed = cache.get(key);
     if (!feed || feed.expires <= Date.now()) {
-      const comments = await latestApproved(ctx, site.id, page);
+      // A feed may be a few seconds stale: the read replica serves it when there is a healthy one.
+      const comments = await readFromReplica(ctx, (reader) => latestApproved(reader, site.id, page));
       const selfUrl = `${ctx.publicUrl}/feeds/${encodeURIComponent(site.id)}.atom${page ? `?page=${encodeURIComponent(page)}` : ''}`;
       const title = page ? `Comments on ${comments[0]?.pageTitle?.trim() || page} · ${site.name}` : `Latest comments · ${site.name}`;
       const xml = renderAtom({

@@ -1,4 +1,5 @@
 import type { AppContext, Tx } from '../context';
+import { signInAddressKey } from '../console/authLoginLinks';
 import { forgetSiteFeeds } from '../feeds/feedRoutes';
 import { anonymizeDeliveries } from '../webhooks/enqueueWebhookEvent';
 import { floodEmailDigest, normalizeEmail, privacyEmailKey } from './readerAddress';
@@ -146,15 +147,17 @@ async function forgetAddress(ctx: AppContext, tx: Tx, siteIds: string[], address
     `DELETE FROM "PrivacyRequest" WHERE "email" = $1 AND "id" <> $2::uuid`,
     address, keepRequestId ?? '00000000-0000-0000-0000-000000000000',
   );
-  // Flood counters embed a SHA-256 of the address, the request limiter a keyed digest; some keys may hold it plainly.
+  // Flood counters embed a SHA-256 of the address, the request and console sign-in limiters keyed digests;
+  // some keys may hold it plainly.
   await tx.$executeRawUnsafe(
-    `DELETE FROM "RateLimit" WHERE strpos("key", $1) > 0 OR strpos("key", $2) > 0 OR strpos(lower("key"), $3) > 0`,
-    floodEmailDigest(address), privacyEmailKey(ctx.secretKey, address), address,
+    `DELETE FROM "RateLimit" WHERE strpos("key", $1) > 0 OR strpos("key", $2) > 0 OR strpos("key", $3) > 0 OR strpos(lower("key"), $4) > 0`,
+    floodEmailDigest(address), privacyEmailKey(ctx.secretKey, address), signInAddressKey(ctx.secretKey, address), address,
   );
-  // Job payloads hold ids by design, but an error text or an older payload might still carry an address.
+  // Job payloads hold ids by design, but an error text or an older payload might still carry an address,
+  // and console sign-in jobs name one by its digest.
   await tx.$executeRawUnsafe(
     `DELETE FROM "Job" WHERE "status" <> 'running'
-        AND (strpos(lower("payload"::text), $1) > 0 OR strpos(lower(coalesce("lastError", '')), $1) > 0)`,
-    address,
+        AND (strpos(lower("payload"::text), $1) > 0 OR strpos(lower(coalesce("lastError", '')), $1) > 0 OR strpos("payload"::text, $2) > 0)`,
+    address, signInAddressKey(ctx.secretKey, address),
   );
 }

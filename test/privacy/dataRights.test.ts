@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
+import { signInAddressKey } from '../../src/console/authLoginLinks';
 import { enqueueJob } from '../../src/notifications/queue';
+import { privacyEmailKey } from '../../src/privacy/readerAddress';
 import { commentInput, createModerator, createSite, type TestApp } from '../helpers/testApp';
 import { createPrivacyApp, drainJobs, dumpDatabase, mailsTo, outboxFiles, outboxMails } from './privacyHarness';
 
@@ -69,7 +71,7 @@ describe('erasure', () => {
   const lower = EMAIL.toLowerCase();
   const sha = createHash('sha256').update(lower).digest('hex');
 
-  test('after an erasure, neither the address nor its lowercase form (nor its SHA-256) is anywhere in the database or the outbox', async () => {
+  test('after an erasure, neither the address nor its lowercase form (nor a digest of it) is anywhere in the database or the outbox', async () => {
     // Build up every kind of trace the address can leave.
     const first = await post(site, { email: EMAIL, name: 'Priya Erase', website: 'https://priya.example', notifyReplies: true, body: `Write to me at ${lower}, please.` });
     await request(t.app).post(`/api/v1/moderation/comments/${first.id}/approve`).set(auth(admin.apiKey)).expect(200);
@@ -80,6 +82,8 @@ describe('erasure', () => {
     await t.ctx.prisma.verifiedEmail.create({ data: { siteId: site, email: lower } });
     await t.ctx.prisma.ban.create({ data: { siteId: site, kind: 'email', value: EMAIL } });
     await request(t.app).post(`/api/v1/sites/${site}/privacy/requests`).send({ email: EMAIL, kind: 'export' }).expect(202);
+    // A console sign-in attempt with the address: its rate-limit key and job name it by a digest.
+    await request(t.app).post('/admin/login').type('form').send({ email: EMAIL });
     await t.ctx.prisma.job.create({ data: { kind: 'send_reply_notification', payload: { siteId: site, commentId: first.id, parentId: first.id }, status: 'dead', lastError: `550 <${lower}> mailbox full` } });
     await drainJobs(t);
     expect(mailsTo(await outboxMails(t.dataDir), EMAIL).length).toBeGreaterThanOrEqual(2); // approval + privacy link
@@ -91,7 +95,8 @@ describe('erasure', () => {
     expect(res.body).toEqual({ comments: 2 });
 
     const dump = await dumpDatabase(t);
-    for (const needle of [EMAIL, lower, sha]) {
+    const digests = [privacyEmailKey(t.ctx.secretKey, EMAIL), signInAddressKey(t.ctx.secretKey, EMAIL)];
+    for (const needle of [EMAIL, lower, sha, ...digests]) {
       expect(dump.includes(needle) || dump.toLowerCase().includes(needle.toLowerCase())).toBe(false);
     }
     for (const file of outboxFiles(t.dataDir)) {
