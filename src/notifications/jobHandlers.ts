@@ -140,19 +140,7 @@ async function sendModeratorEmail(run: JobRun): Promise<JobOutcome> {
     ctx.log.info({ jobId: job.id, status: row.status }, 'moderator email skipped: the comment was already moderated');
     return DONE;
   }
-  // The queue may run late (retries, a backlog): a comment a moderator has already decided on needs no
-  // email, and a rejected or spam one none either. Only a comment still waiting, or one published on
-  // submission that nobody has looked at, is worth a message.
-  const decided = row.status === 'pending' ? null : row.status === 'approved'
-    ? await ctx.prisma.auditEvent.findFirst({ where: { commentId: row.id, toStatus: { not: null } }, select: { toStatus: true } })
-    : { toStatus: row.status };
-  if (decided) {
-    ctx.log.info({ jobId: job.id, status: decided.toStatus }, 'moderator email skipped: the comment was already moderated');
-    return DONE;
-  }
-  const allLinks = moderationLinks(ctx, row.id, sm.moderator.id);
-  // Approving a published comment does nothing: offer only the links that still apply.
-  const links = row.status === 'pending' ? allLinks : { reject: allLinks.reject, spam: allLinks.spam };
+  const links = moderationLinks(ctx, row.id, sm.moderator.id);
   const email = renderModeratorEmail({
     site: row.site, moderatorName: sm.moderator.name, comment: toHeld(row), links,
     moderationUrl: moderationQueueUrl(ctx, row.siteId),
