@@ -64,6 +64,11 @@ export async function createConsoleSession(
 ): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url');
   const now = ctx.now();
+  // Housekeeping at sign-in (rare), so rows never pile up: this moderator's sessions and links that
+  // ended more than a month ago go. Recent ones stay for the record (who was signed in when).
+  const monthAgo = new Date(now.getTime() - 30 * 24 * 3600 * 1000);
+  await ctx.prisma.consoleSession.deleteMany({ where: { moderatorId: opts.moderatorId, expiresAt: { lt: monthAgo } } });
+  await ctx.prisma.loginLink.deleteMany({ where: { moderatorId: opts.moderatorId, expiresAt: { lt: monthAgo } } });
   await ctx.prisma.consoleSession.create({
     data: {
       tokenHash: hashSessionToken(token),
