@@ -1,9 +1,11 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
-  countsQuerySchema, countsResponseSchema, submitCommentSchema, submitResponseSchema, threadQuerySchema, threadResponseSchema,
+  countsQuerySchema, countsResponseSchema, submitCommentSchema, submitResponseSchema, threadResponseSchema,
 } from '../comments/commentSchemas';
 import { auditQuerySchema, bulkBodySchema, editBodySchema, listQuerySchema } from '../moderation/moderationSchemas';
+import { registerReaderPaths } from '../comments/readerOpenApi';
+import { threadListQuerySchema } from '../comments/readerSchemas';
 import { registerRulesPaths } from '../moderation/rulesOpenApi';
 import { registerNotificationPaths } from '../notifications/notificationsOpenApi';
 import { registerSiteAdminPaths } from '../sites/siteAdminOpenApi';
@@ -39,7 +41,7 @@ export function buildOpenApiDocument(serverUrl: string) {
   });
   registry.registerPath({
     method: 'get', path: '/api/v1/sites/{site}/comments', summary: 'Public thread of a page',
-    request: { params: siteParam, query: threadQuerySchema, headers: z.object({ 'x-parley-owner': z.string().optional() }) },
+    request: { params: siteParam, query: threadListQuerySchema, headers: z.object({ 'x-parley-owner': z.string().optional() }) },
     responses: { 200: { description: 'Thread', ...json(threadResponseSchema) }, 304: { description: 'Not modified' }, ...errorsFor(400, 403, 404) },
   });
   registry.registerPath({
@@ -75,6 +77,7 @@ export function buildOpenApiDocument(serverUrl: string) {
     request: { query: auditQuerySchema }, responses: { 200: { description: 'Events' }, ...errorsFor(400, 401, 403) },
   });
   registerRulesPaths(registry, Error, bearer.name);
+  registerReaderPaths(registry, Error);
   registerNotificationPaths(registry, Error, bearer.name);
   registerSiteAdminPaths(registry, Error, bearer.name);
   registry.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', responses: { 200: { description: 'Metrics text' } } });
