@@ -53,7 +53,8 @@ export async function moderateComment(
         fromStatus: current.status, toStatus: target, via: args.via, createdAt: now,
       },
     });
-    await trainOnDecision(tx, current, target);
+    // Restoring from spam ("Not spam") trains ham at once; each moderator's daily training is bounded.
+    await trainOnDecision(tx, current, target, { moderatorId: args.moderatorId, now });
     if (target === 'approved') await enqueueApprovalNotifications(tx, { commentId: current.id });
     const event = EVENT_FOR_STATUS[target];
     if (event) await enqueueWebhookEvent(tx, { siteId: current.siteId, commentId: current.id, type: event, now });
