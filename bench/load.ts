@@ -34,6 +34,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** The server process's CPU time (user + system) per request, when the bench knows its pid. */
+  cpuMsPerRequest?: number;
 }
 
 export interface LoadOptions {

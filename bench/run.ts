@@ -120,13 +120,14 @@ async function main() {
   const record = (row: Row) => rows.push(parleyPid && !row.workload.startsWith('baseline') ? { ...row, rssMb: sampleRss(parleyPid) } : row);
   const extra: Record<string, unknown> = {};
   const load = (base: string, o: { headers?: Record<string, string>; requests?: LoadRequest[]; seconds?: number }) =>
-    runLoad({ url: base, connections: CONNECTIONS, seconds: o.seconds ?? SECONDS, headers: o.headers, requests: o.requests });
+    withCpu(base, () => runLoad({ url: base, connections: CONNECTIONS, seconds: o.seconds ?? SECONDS, headers: o.headers, requests: o.requests }));
 
   const loadBefore = os.loadavg();
   build(log);
   log(`fresh database ${DB_NAME}; workloads: ${WORKLOADS.filter(selected).join(', ')}`);
   await freshDatabase();
   let parley: Child = await startParley(); // runs the migrations
+  serverPids.set(parley.url, parley.proc.pid!);
   const children: Child[] = [parley];
   parleyPid = parley.proc.pid!;
   const pool = new Pool({ connectionString: dbUrl(DB_NAME), max: 2 });
@@ -159,6 +160,7 @@ async function main() {
       // Baseline first, alone on the machine, then stopped so it takes no CPU from Parley's runs.
       log('read baseline: minimal node:http + pg server');
       const baseline = await startBaseline();
+      serverPids.set(baseline.url, baseline.proc.pid!);
       const baseBody = await (await fetch(baseline.url + readPath)).text();
       extra.baselineSameJson = baseBody === plainBody;
       await load(baseline.url + readPath, { seconds: 2 });
@@ -211,12 +213,16 @@ async function main() {
     if (selected('write') || selected('worker')) {
       log('write baseline: minimal node:http + pg server');
       const baseline = await startBaseline();
+      serverPids.set(baseline.url, baseline.proc.pid!);
       await runWrite(baseline.url, 2, 'baseline-');
       const baseWrite = await runWrite(baseline.url, SECONDS, 'baseline-');
       record({ workload: 'baseline write (node:http + pg)', result: baseWrite.result, note: `${baseWrite.created} created` });
       await stopChild(baseline);
       // The baseline's rows and jobs are not Parley's: out of the way of the worker run.
       await pool.query(`DELETE FROM "Job"`);
+      // A live site's planner statistics know its comments; the freshly seeded write site's do not until analysed.
+      await pool.query(`ANALYZE "Comment"`);
+      await pool.query(`ANALYZE "Page"`);
 
       log('write');
       await runWrite(parley.url, 2);
@@ -233,6 +239,7 @@ async function main() {
       figure('bare write baseline (node:http + pg)', `${baseWrite.result.rps}/s, p99 ${baseWrite.result.p99} ms`);
       figure('write vs bare write baseline', `${ratio}x`, `>= ${TARGETS.writeVsBaseline}`, ratio >= TARGETS.writeVsBaseline);
       figure('database transactions per POST (round trips)', perPost);
+      figure('server CPU per POST (Parley vs baseline)', `${writeRun.result.cpuMsPerRequest} ms vs ${baseWrite.result.cpuMsPerRequest} ms`);
     }
 
     if (selected('moderate')) {
@@ -293,6 +300,7 @@ async function main() {
       sampleRss(parleyPid);
       extra.firstProcessStop = await stopChild(parley);
       parley = await startParley();
+      serverPids.set(parley.url, parley.proc.pid!);
       children.push(parley);
       parleyPid = parley.proc.pid!;
       log(`${bigRows} comments; scale runs on a fresh Parley (pid ${parleyPid})`);
@@ -351,7 +359,7 @@ async function main() {
   /** POSTs distinct comments to the pre-moderated site from many simulated client addresses (X-Forwarded-For, TRUST_PROXY=1). */
   async function runWrite(baseUrl: string, seconds: number, prefix = ''): Promise<{ result: LoadResult; created: number }> {
     const start = await commentCount(pool);
-    const result = await runLoad({
+    const result = await withCpu(baseUrl, () => runLoad({
       url: baseUrl,
       connections: CONNECTIONS,
       seconds,
@@ -363,9 +371,21 @@ async function main() {
           setupRequest: (req) => ({ ...req, ...writeRequest(prefix) }),
         },
       ],
-    });
+    }));
     return { result, created: (await commentCount(pool)) - start };
   }
+}
+
+/** Server processes by URL, so each load can report the CPU its server spent per request. */
+const serverPids = new Map<string, number>();
+
+/** Runs a load and adds the server's CPU time per request (user + system; robust to other work on the machine). */
+async function withCpu(url: string, run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const pid = [...serverPids.entries()].find(([base]) => url.startsWith(base))?.[1];
+  const before = pid ? cpuMs(pid) : 0;
+  const result = await run();
+  if (pid) result.cpuMsPerRequest = round2((cpuMs(pid) - before) / Math.max(1, result.requests));
+  return result;
 }
 
 /** Committed transactions on the bench database so far (each autocommit statement is one; stats flush within ~1 s). */
@@ -453,7 +473,7 @@ async function rawGet(url: string, headers: Record<string, string>): Promise<{ e
 }
 
 function printTable(rows: Row[], figures: Figure[], file: string, seconds: number) {
-  const head = ['workload', 'comments', 'req/s', 'p50 ms', 'p99 ms', 'B/resp', 'non-2xx', 'RSS MB', 'note'];
+  const head = ['workload', 'comments', 'req/s', 'p50 ms', 'p99 ms', 'B/resp', 'non-2xx', 'RSS MB', 'CPU ms/req', 'note'];
   const body = rows.map((r) => [
     r.workload,
     r.rows ? r.rows.toLocaleString('en') : '',
@@ -463,10 +483,11 @@ function printTable(rows: Row[], figures: Figure[], file: string, seconds: numbe
     String(r.result.bytesPerResponse),
     String(r.result.non2xx + r.result.errors + r.result.timeouts),
     r.rssMb ? String(r.rssMb.rss) : '',
+    r.result.cpuMsPerRequest === undefined ? '' : String(r.result.cpuMsPerRequest),
     r.note ?? '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 || i === 8 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 || i === 9 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
   const out = [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line)];
   out.push('', 'Figures (issue 11):');
   for (const f of figures) {

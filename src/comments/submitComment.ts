@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../context';
+import { prepared } from '../db/preparedStatement';
 import { evaluateNewComment } from '../moderation/evaluateNewComment';
 import { enqueueApprovalNotifications, newCommentNotificationJob } from '../notifications/enqueue';
 import { NOW } from '../notifications/queue';
@@ -79,9 +80,9 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
   } else {
     // Round trip 2. One statement is one transaction: page, comment and notification job are stored together or not at all.
     const sql = approved ? INSERT_COMMENT_SQL.count : INSERT_COMMENT_SQL.leave;
-    const { rowCount } = await ctx.pool.query(sql, params);
+    const { rowCount } = await ctx.pool.query(prepared(ctx, sql, params));
     // Zero rows: another request created the page between our look and our insert. The page exists now.
-    if (!rowCount) await ctx.pool.query(sql, params);
+    if (!rowCount) await ctx.pool.query(prepared(ctx, sql, params));
   }
 
   const presented = presentPublicComment({

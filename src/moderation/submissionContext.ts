@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { prepared } from '../db/preparedStatement';
 import type { PageRow } from '../comments/findPage';
 import type { RateLimit, RateLimitResult } from '../http/rateLimit';
 import type { SpamEvidence } from '../spam/spamModel';
@@ -9,7 +10,8 @@ import type { CommentHistory } from './rules/types';
  * Everything a new comment's checks read from the database, and its flood counters, in ONE statement:
  * the busiest write path pays one round trip here and one for the insert (src/comments/submitComment.ts).
  * Raw SQL on the pg pool rather than Prisma: it combines reads with the counters' upserts, which Prisma
- * cannot express in one query, and it skips Prisma's per-query CPU on the hottest path.
+ * cannot express in one query, and it skips Prisma's per-query CPU on the hottest path. It is a named
+ * prepared statement in server mode (planned once per connection; see src/db/preparedStatement.ts).
  *
  * The flood counters are consumed only when the page is open and the parent is valid, as when these were
  * separate steps (a refused reply or a closed page never used up a reader's allowance).
@@ -110,7 +112,7 @@ SELECT
         AND ("createdAt" >= proof.since OR "moderatedAt" >= proof.since))
     FROM proof), false) AS "provenReturning"${floodColumns}`;
 
-  const { rows } = await ctx.pool.query<Record<string, unknown>>(sql, params);
+  const { rows } = await ctx.pool.query<Record<string, unknown>>(prepared(ctx, sql, params));
   const row = rows[0];
   const page = row.page as (Omit<PageRow, 'createdAt'> & { createdAt: string }) | null;
   const parent = row.parent as ParentRow | null;
