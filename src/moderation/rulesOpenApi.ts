@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { siteSettingsPatchSchema, siteSettingsSchema } from '../sites/siteSettings';
+import { spamDailyQuerySchema, spamDailyResponseSchema } from '../spam/spamDaily';
 import {
   banBodySchema, banListQuerySchema, banSchema, rulesTestBodySchema, rulesTestResponseSchema, settingsResponseSchema, wordsPatchSchema,
 } from './rulesSchemas';
@@ -21,6 +22,11 @@ export function registerRulesPaths(registry: OpenAPIRegistry, errorSchema: z.Zod
   registry.registerPath({
     method: 'get', path: '/api/v1/sites/{site}/form-token', summary: 'Signed form timestamp for the widget (bot timing)',
     request: { params: site }, responses: { 200: { description: 'Token', ...json(z.object({ formToken: z.string() })) }, ...errorsFor(403, 404) },
+  });
+  registry.registerPath({
+    method: 'get', path: `${base}/spam/daily`, summary: 'Comments sent to spam and restored ("Not spam") per UTC day, oldest first, zero-filled', ...secured,
+    request: { params: site, query: spamDailyQuerySchema },
+    responses: { 200: { description: 'Days', ...json(spamDailyResponseSchema) }, ...errorsFor(400, 401, 403) },
   });
   registry.registerPath({
     method: 'get', path: `${base}/settings`, summary: "A site's moderation settings", ...secured,

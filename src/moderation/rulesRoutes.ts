@@ -6,6 +6,7 @@ import { assertSiteAdmin, currentModerator, requireModerator } from '../http/mod
 import { siteCors } from '../http/siteCors';
 import { parseInput } from '../http/validate';
 import type { SiteRecord } from '../sites/siteRepository';
+import { spamDaily, spamDailyQuerySchema } from '../spam/spamDaily';
 import { siteSettingsPatchSchema } from '../sites/siteSettings';
 import { dryRunRules } from './dryRunRules';
 import { signFormToken } from './formToken';
@@ -45,6 +46,13 @@ export function rulesRouter(ctx: AppContext): Router {
     assertSiteAdmin(currentModerator(res), site);
     return site;
   };
+
+  // Spam per day (console spam folder): a wave of false positives shows as a bump.
+  router.get(`${base}/spam/daily`, async (req, res) => {
+    const site = siteOf(req, res);
+    const { days } = parseInput(spamDailyQuerySchema, req.query);
+    res.json({ days: await spamDaily(ctx, site, days) });
+  });
 
   router.get(`${base}/settings`, async (req, res) => {
     const site = siteOf(req, res);

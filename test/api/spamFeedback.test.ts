@@ -130,3 +130,46 @@ describe('one account cannot poison the filter', () => {
     expect(['spam', 'pending']).toContain(wave.status);
   });
 });
+
+describe('spam per day', () => {
+  const daily = (apiKey: string, site: string, query = '') =>
+    request(t.app).get(`/api/v1/moderation/sites/${site}/spam/daily${query}`).set('Authorization', `Bearer ${apiKey}`);
+
+  test('counts comments in spam by the day they came, and "Not spam" by the day it was said, every day listed', async () => {
+    const site = await createSite(t.ctx, { settings: { mode: 'pre' } });
+    const mod = await createModerator(t.ctx, { siteIds: [site] });
+    const day = (offset: number) => new Date(t.clock.now.getTime() + offset * DAY).toISOString().slice(0, 10);
+
+    // Two days ago: three comments marked spam. Yesterday: one more. Today: one of the first three restored.
+    const first = [];
+    for (let i = 0; i < 3; i++) first.push(await submit(site, GOOD(700 + i)));
+    for (const c of first) await act(mod.apiKey, c.id, 'spam');
+    t.clock.advance(DAY);
+    await act(mod.apiKey, (await submit(site, GOOD(710))).id, 'spam');
+    t.clock.advance(DAY);
+    await act(mod.apiKey, first[0].id, 'restore');
+
+    const res = await daily(mod.apiKey, site, '?days=4').expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      days: [
+        { date: day(-3), spam: 0, restored: 0 },
+        { date: day(-2), spam: 2, restored: 0 },
+        { date: day(-1), spam: 1, restored: 0 },
+        { date: day(0), spam: 0, restored: 1 },
+      ],
+    });
+    expect((await daily(mod.apiKey, site).expect(200)).body.days).toHaveLength(30);
+  });
+
+  test('only the site\'s moderators see it; a bad window is a clear 400', async () => {
+    const site = await createSite(t.ctx);
+    const mod = await createModerator(t.ctx, { siteIds: [site] });
+    const stranger = await createModerator(t.ctx, { siteIds: [await createSite(t.ctx)] });
+    expect((await daily(stranger.apiKey, site).expect(403)).body.error.code).toBe('forbidden');
+    await request(t.app).get(`/api/v1/moderation/sites/${site}/spam/daily`).expect(401);
+    for (const bad of ['?days=0', '?days=91', '?days=ten']) {
+      expect((await daily(mod.apiKey, site, bad).expect(400)).body.error.code).toBe('validation_failed');
+    }
+  });
+});
