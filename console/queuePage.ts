@@ -25,7 +25,7 @@ export function mountQueue(container: HTMLElement, shell: Shell, t: Strings, ann
 
   const count = h('span', { class: 'count' }, t.selected(0));
   const selectAll = h('input', { type: 'checkbox', id: 'select-all' });
-  const list = new CommentList({ t, lang: shell.lang, announce, onSelection: (n) => {
+  const list = new CommentList({ t, lang: shell.lang, announce, siteNames: new Map(shell.sites.map((x) => [x.id, x.name])), onSelection: (n) => {
     count.textContent = t.selected(n);
     bulkButtons.forEach((b) => (b.disabled = n === 0));
     if (n === 0) selectAll.checked = false;

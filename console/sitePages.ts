@@ -309,6 +309,8 @@ async function bansPage(body: HTMLElement, base: string, shell: Shell, t: String
 interface Member {
   id: string;
   name: string;
+  /** Sent to the site's admins only. */
+  email?: string;
   role: 'moderator' | 'admin';
 }
 
@@ -323,7 +325,7 @@ async function moderatorsPage(body: HTMLElement, base: string, shell: Shell, t: 
         'table',
         null,
         h('caption', null, t.modsTitle),
-        h('thead', null, h('tr', null, [t.name, t.role, ''].map((x) => h('th', { scope: 'col' }, x)))),
+        h('thead', null, h('tr', null, [t.name, t.email, t.role, ''].map((x) => h('th', { scope: 'col' }, x)))),
         h(
           'tbody',
           null,
@@ -348,7 +350,7 @@ async function moderatorsPage(body: HTMLElement, base: string, shell: Shell, t: 
               }
               await render();
             });
-            return h('tr', null, h('td', null, m.name, me ? ` ${t.you}` : ''), h('td', null, role), h('td', null, remove));
+            return h('tr', null, h('td', null, m.name, me ? ` ${t.you}` : ''), h('td', { class: 'wrap' }, m.email ?? ''), h('td', null, role), h('td', null, remove));
           }),
         ),
       ),
