@@ -216,6 +216,7 @@ describeBrowser('the moderation console', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('.form-status', { hasText: 'Saved.' }).waitFor();
     expect(await page.locator('#snippet').textContent()).toContain(`data-site="${s}"`);
+    expect(await seriousViolations(page)).toEqual([]);
     const stored = await h.t.ctx.prisma.site.findUniqueOrThrow({ where: { id: s }, select: { allowedOrigins: true } });
     expect(stored.allowedOrigins).toContain(newOrigin);
 
@@ -259,6 +260,7 @@ describeBrowser('the moderation console', () => {
     await page.getByRole('button', { name: 'Ban' }).click();
     const row = page.getByRole('row', { name: /\*@spam\.example/ });
     await row.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await row.getByRole('button', { name: /Remove/ }).click();
     await page.getByText('No bans.').waitFor();
 
@@ -268,11 +270,14 @@ describeBrowser('the moderation console', () => {
     await page.getByLabel('Email').fill(`nina.${process.pid}@moderators.example`);
     await page.getByRole('button', { name: 'Invite' }).click();
     await page.getByRole('row', { name: /Nina New/ }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
 
     const { comment } = await h.post(s, { page: '/jobs', name: 'Job Author', body: 'A comment whose notification died.' });
     await h.t.ctx.prisma.job.create({ data: { kind: 'notify_new_comment', payload: { siteId: s, commentId: comment.id }, status: 'dead', attempts: 8, lastError: 'SMTP said no' } });
     await page.getByRole('link', { name: 'Notifications' }).click();
     const dead = page.getByRole('row', { name: /SMTP said no/ });
+    await dead.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await dead.getByRole('button', { name: /Retry/ }).click();
     await page.getByText('No failed notifications.').waitFor();
 
@@ -281,6 +286,8 @@ describeBrowser('the moderation console', () => {
     await page.getByRole('link', { name: 'Spam', exact: true }).click();
     await page.getByRole('heading', { name: 'Spam per day (30 days)' }).waitFor();
     const item = page.locator(`ul.queue > li[data-id="${spam.comment.id}"]`);
+    await item.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await item.getByRole('button', { name: 'Not spam' }).click();
     await item.filter({ hasText: 'Back to pending' }).waitFor();
     expect(await statusOf(spam.comment.id)).toBe('pending');
