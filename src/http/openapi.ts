@@ -9,6 +9,7 @@ import { threadListQuerySchema } from '../comments/readerSchemas';
 import { registerRulesPaths } from '../moderation/rulesOpenApi';
 import { registerNotificationPaths } from '../notifications/notificationsOpenApi';
 import { registerSiteAdminPaths } from '../sites/siteAdminOpenApi';
+import { registerDataRightsPaths } from '../privacy/privacyOpenApi';
 
 /**
  * The OpenAPI 3 document, generated from the same zod schemas that validate requests,
@@ -80,6 +81,7 @@ export function buildOpenApiDocument(serverUrl: string) {
   registerReaderPaths(registry, Error);
   registerNotificationPaths(registry, Error, bearer.name);
   registerSiteAdminPaths(registry, Error, bearer.name);
+  registerDataRightsPaths(registry, Error, bearer.name);
   registry.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', responses: { 200: { description: 'Metrics text' } } });
   for (const p of ['/healthz', '/readyz']) {
     registry.registerPath({ method: 'get', path: p, responses: { 200: { description: 'OK' }, 503: { description: 'Not ready' } } });

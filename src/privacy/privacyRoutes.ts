@@ -1,5 +1,4 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../context';
 import { AppError, errors } from '../http/AppError';
 import { parseBody } from '../http/bodyParsers';
@@ -13,15 +12,7 @@ import { exportReaderData } from './exportReaderData';
 import { confirmMessage, confirmPage, messagePage, PRIVACY_CSS, PRIVACY_CSS_PATH, requestFormPage } from './privacyPages';
 import { confirmPrivacyRequest, createPrivacyRequest, openPrivacyRequest } from './privacyRequests';
 import { pickLang, STRINGS } from './privacyStrings';
-import { privacyKindField, readerEmailField } from './readerAddress';
-
-const exportQuery = z.object({ email: readerEmailField, site: z.string().min(1).max(100).optional() });
-const eraseBody = z.object({
-  email: readerEmailField,
-  comments: z.enum(['anonymize', 'delete'], { error: 'comments is "anonymize" or "delete".' }).default('anonymize'),
-  site: z.string().min(1).max(100).optional(),
-});
-const requestBody = z.object({ email: readerEmailField, kind: privacyKindField });
+import { eraseBody, exportQuery, requestBody } from './privacySchemas';
 
 /** The sites where this moderator is an admin (optionally just one of them); 403 when none. */
 function adminSites(moderator: AuthenticatedModerator, only?: string): string[] {
