@@ -44,16 +44,24 @@ export async function* generateWxr(total: number, opts: GenerateOptions = {}): A
 		<wp:post_type><![CDATA[post]]></wp:post_type>
 		<content:encoded><![CDATA[<p>${'Body of the post. '.repeat(20)}</p>]]></content:encoded>
 `];
+    // Types first, so replies only answer real comments (a pingback is skipped by the importer).
+    const types = Array.from({ length: count }, () => (random() < 0.02 ? 'pingback' : 'comment'));
+    const commentable = (i: number) => types[i] === 'comment';
+    const answersNext: boolean[] = [];
     for (let i = 0; i < count; i++) {
       id++;
       const r = random();
       // A third are replies, mostly to an earlier comment of the post, sometimes to the next one (parent later).
       let parent = 0;
-      if (i > 0 && r < 0.3) parent = first + Math.floor(random() * i);
-      else if (i < count - 1 && r > 0.98) parent = id + 1;
-      if (parent === id + 1 && parent > first + count - 1) parent = 0;
+      if (commentable(i) && i > 0 && r < 0.3) {
+        const j = Math.floor(random() * i);
+        if (commentable(j) && !(answersNext[j] && j + 1 === i)) parent = first + j; // no loops
+      } else if (commentable(i) && i < count - 1 && r > 0.98 && commentable(i + 1)) {
+        parent = id + 1;
+        answersNext[i] = true;
+      }
       const status = r > 0.97 ? 'spam' : r > 0.95 ? '0' : '1';
-      const type = r > 0.3 && r < 0.32 ? 'pingback' : 'comment';
+      const type = types[i];
       const words = Array.from({ length: 10 + Math.floor(random() * 40) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
       const seconds = id * 37;
       const date = new Date(Date.UTC(2020, 0, 1) + seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');

@@ -4,6 +4,7 @@ import {
   countsQuerySchema, countsResponseSchema, submitCommentSchema, submitResponseSchema, threadResponseSchema,
 } from '../comments/commentSchemas';
 import { auditQuerySchema, bulkBodySchema, editBodySchema, listQuerySchema } from '../moderation/moderationSchemas';
+import { registerImportPaths } from '../importExport/importOpenApi';
 import { registerReaderPaths } from '../comments/readerOpenApi';
 import { threadListQuerySchema } from '../comments/readerSchemas';
 import { registerRulesPaths } from '../moderation/rulesOpenApi';
@@ -79,6 +80,7 @@ export function buildOpenApiDocument(serverUrl: string) {
   });
   registerRulesPaths(registry, Error, bearer.name);
   registerReaderPaths(registry, Error);
+  registerImportPaths(registry, Error, bearer.name);
   registerNotificationPaths(registry, Error, bearer.name);
   registerSiteAdminPaths(registry, Error, bearer.name);
   registerDataRightsPaths(registry, Error, bearer.name);

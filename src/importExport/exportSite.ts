@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { AppContext } from '../context';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './parleyExportSchema';
 
@@ -50,51 +51,62 @@ const COMMENT_COLUMNS = `id::text AS "id", "pageId"::text AS "pageId", "parentId
   website, body, status::text AS status, reasons, "spamScore", "trainedAs", ip, "userAgent", "ownerTokenHash", fingerprint, "notifyReplies",
   "createdAt", "updatedAt", "moderatedAt", "moderatedById"::text AS "moderatedById", "importKey"`;
 
-async function loadSite(ctx: AppContext, siteId: string) {
-  const { rows } = await ctx.pool.query<{ id: string; name: string; allowedOrigins: string[]; settings: Record<string, unknown>; createdAt: Date }>(
+/**
+ * The whole export reads one snapshot (REPEATABLE READ), so pages and comments agree even while readers
+ * post, through server-side cursors: each query is sorted once and fetched a batch at a time.
+ */
+async function* inSnapshot<T>(ctx: AppContext, body: (db: PoolClient) => AsyncGenerator<T>): AsyncGenerator<T> {
+  const client = await ctx.pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`SET LOCAL statement_timeout = '30min'`);
+    yield* body(client);
+    await client.query('COMMIT');
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+    client.release();
+  }
+}
+
+let cursorCount = 0;
+async function* rowsOf<R extends object>(db: PoolClient, sql: string, params: unknown[]): AsyncGenerator<R> {
+  const name = `parley_export_${++cursorCount}`;
+  await db.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
+  for (;;) {
+    const { rows } = await db.query<R>(`FETCH ${BATCH} FROM ${name}`);
+    yield* rows;
+    if (rows.length < BATCH) break;
+  }
+  await db.query(`CLOSE ${name}`);
+}
+
+async function loadSite(db: PoolClient, siteId: string) {
+  const { rows } = await db.query<{ id: string; name: string; allowedOrigins: string[]; settings: Record<string, unknown>; createdAt: Date }>(
     `SELECT id, name, "allowedOrigins", settings, "createdAt" FROM "Site" WHERE id = $1`,
     [siteId],
   );
   return rows[0] ?? null;
 }
 
-async function* pagesOf(ctx: AppContext, siteId: string): AsyncGenerator<PageRow> {
-  let after = null as PageRow | null;
-  for (;;) {
-    const { rows }: { rows: PageRow[] } = await ctx.pool.query<PageRow>(
-      `SELECT id::text AS id, key, url, title, closed, "createdAt" FROM "Page"
-        WHERE "siteId" = $1 AND ($2::timestamp(3) IS NULL OR ("createdAt", id) > ($2::timestamp(3), $3::uuid))
-        ORDER BY "createdAt", id LIMIT ${BATCH}`,
-      [siteId, after?.createdAt ?? null, after?.id ?? null],
-    );
-    yield* rows;
-    if (rows.length < BATCH) return;
-    after = rows[rows.length - 1];
-  }
+function pagesOf(db: PoolClient, siteId: string): AsyncGenerator<PageRow> {
+  return rowsOf<PageRow>(db, `SELECT id::text AS id, key, url, title, closed, "createdAt" FROM "Page" WHERE "siteId" = $1 ORDER BY "createdAt", id`, [siteId]);
 }
 
-/** Every comment of the site, parents before replies (depth first), read in batches so memory stays flat. */
-async function* commentsOf(ctx: AppContext, siteId: string): AsyncGenerator<CommentRow> {
-  let after = null as CommentRow | null;
-  for (;;) {
-    const { rows }: { rows: CommentRow[] } = await ctx.pool.query<CommentRow>(
-      `SELECT ${COMMENT_COLUMNS} FROM "Comment"
-        WHERE "siteId" = $1 AND ($2::int IS NULL OR (depth, "createdAt", id) > ($2::int, $3::timestamp(3), $4::uuid))
-        ORDER BY depth, "createdAt", id LIMIT ${BATCH}`,
-      [siteId, after?.depth ?? null, after?.createdAt ?? null, after?.id ?? null],
-    );
-    yield* rows;
-    if (rows.length < BATCH) return;
-    after = rows[rows.length - 1];
-  }
+/** Every comment of the site, parents before replies (depth first). */
+function commentsOf(db: PoolClient, siteId: string): AsyncGenerator<CommentRow> {
+  return rowsOf<CommentRow>(db, `SELECT ${COMMENT_COLUMNS} FROM "Comment" WHERE "siteId" = $1 ORDER BY depth, "createdAt", id`, [siteId]);
 }
 
 /**
  * Parley's own export as a stream of text: the usual JSON object, one page or comment per line (still one
  * JSON document; the importer streams it element by element). It holds readers' emails.
  */
-export async function* writeParleyExport(ctx: AppContext, siteId: string, counts: ExportCounts): AsyncGenerator<string> {
-  const site = await loadSite(ctx, siteId);
+export function writeParleyExport(ctx: AppContext, siteId: string, counts: ExportCounts): AsyncGenerator<string> {
+  return inSnapshot(ctx, (db) => parleyExport(ctx, db, siteId, counts));
+}
+
+async function* parleyExport(ctx: AppContext, db: PoolClient, siteId: string, counts: ExportCounts): AsyncGenerator<string> {
+  const site = await loadSite(db, siteId);
   if (!site) throw new SiteNotFound(siteId);
   const head = {
     format: EXPORT_FORMAT,
@@ -104,14 +116,14 @@ export async function* writeParleyExport(ctx: AppContext, siteId: string, counts
   };
   yield `${JSON.stringify(head).slice(0, -1)},\n"pages": [`;
   let first = true;
-  for await (const p of pagesOf(ctx, siteId)) {
+  for await (const p of pagesOf(db, siteId)) {
     yield `${first ? '\n' : ',\n'}${JSON.stringify(p)}`;
     first = false;
     counts.pages++;
   }
   yield '\n],\n"comments": [';
   first = true;
-  for await (const c of commentsOf(ctx, siteId)) {
+  for await (const c of commentsOf(db, siteId)) {
     yield `${first ? '\n' : ',\n'}${JSON.stringify(c)}`;
     first = false;
     counts.comments++;
@@ -133,8 +145,12 @@ const WP_STATUS: Record<string, string> = { approved: '1', pending: '0', spam: '
  * page (its title, link and date, so WordPress's importer matches the existing post), one `<wp:comment>`
  * per comment with numeric ids and `comment_parent` for threading. Pages are read one at a time.
  */
-export async function* writeWxr(ctx: AppContext, siteId: string, counts: ExportCounts): AsyncGenerator<string> {
-  const site = await loadSite(ctx, siteId);
+export function writeWxr(ctx: AppContext, siteId: string, counts: ExportCounts): AsyncGenerator<string> {
+  return inSnapshot(ctx, (db) => wxrExport(ctx, db, siteId, counts));
+}
+
+async function* wxrExport(ctx: AppContext, db: PoolClient, siteId: string, counts: ExportCounts): AsyncGenerator<string> {
+  const site = await loadSite(db, siteId);
   if (!site) throw new SiteNotFound(siteId);
   const base = ctx.publicUrl;
   yield `<?xml version="1.0" encoding="UTF-8" ?>
@@ -159,7 +175,7 @@ export async function* writeWxr(ctx: AppContext, siteId: string, counts: ExportC
 `;
   let postId = 0;
   let commentId = 0;
-  for await (const page of pagesOf(ctx, siteId)) {
+  for await (const page of pagesOf(db, siteId)) {
     postId++;
     counts.pages++;
     const link = page.url ?? `${base}${page.key.startsWith('/') ? '' : '/'}${page.key}`;
@@ -179,7 +195,7 @@ export async function* writeWxr(ctx: AppContext, siteId: string, counts: ExportC
 		<wp:post_parent>0</wp:post_parent>
 		<wp:post_type>${cdata('post')}</wp:post_type>`];
     // One page's comments at a time: numbered in order of writing, so parents (older) are numbered first.
-    const { rows } = await ctx.pool.query<CommentRow>(
+    const { rows } = await db.query<CommentRow>(
       `SELECT ${COMMENT_COLUMNS} FROM "Comment" WHERE "pageId" = $1 ORDER BY "createdAt", id`,
       [page.id],
     );

@@ -70,7 +70,7 @@ export async function importComments(ctx: AppContext, records: AsyncIterable<Imp
     await flush();
     opts.onProgress?.({ comments: state.read, phase: 'committing' });
 
-    const summary = await resolveAndInsert(client, opts, state.site);
+    const summary = await resolveAndInsert(client, opts, state.site, ctx.log);
     summary.skipped += state.skipped + state.duplicates;
     if (state.duplicates) summary.errors.unshift(`${state.duplicates} comment(s) appear twice in the file; each was imported once.`);
     await client.query('COMMIT');
@@ -141,7 +141,7 @@ async function stageComments(client: PoolClient, comments: ImportedComment[]): P
   return comments.length - (rowCount ?? 0);
 }
 
-async function resolveAndInsert(client: PoolClient, opts: ImportOptions, site: ImportedSite | null): Promise<ImportSummary> {
+async function resolveAndInsert(client: PoolClient, opts: ImportOptions, site: ImportedSite | null, log: AppContext['log']): Promise<ImportSummary> {
   const siteId = opts.siteId;
   const problems: string[] = [];
   let problemCount = 0;
@@ -149,7 +149,13 @@ async function resolveAndInsert(client: PoolClient, opts: ImportOptions, site: I
     problemCount += total;
     for (const r of rows) if (problems.length < MAX_ERRORS) problems.push(r.msg);
   };
-  const q = <R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params: unknown[] = []) => client.query<R>(sql, params);
+  // Each step's time at debug level (LOG_LEVEL=debug): where a big import spends it.
+  const q = async <R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params: unknown[] = []) => {
+    const started = Date.now();
+    const result = await client.query<R>(sql, params);
+    log.debug({ ms: Date.now() - started, rows: result.rowCount, step: sql.trim().replace(/\s+/g, ' ').slice(0, 60) }, 'import step');
+    return result;
+  };
 
   let siteCreated = false;
   const exists = await q('SELECT 1 FROM "Site" WHERE id = $1', [siteId]);
@@ -216,20 +222,21 @@ async function resolveAndInsert(client: PoolClient, opts: ImportOptions, site: I
     await q(`UPDATE import_comment c SET parent_id = m.id FROM "Comment" m
              WHERE c.parent_id IS NULL AND c.parent_ref ~ '^[0-9a-f-]{36}$' AND m."siteId" = $1 AND m.id = c.parent_ref::uuid`, [siteId]);
   }
-  const lost = await q<{ n: string; msgs: string[] | null }>(
-    `WITH fixed AS (
-       UPDATE import_comment c SET parent_ref = NULL
-        WHERE NOT c.existing AND c.parent_ref IS NOT NULL AND (
-          c.parent_id IS NULL
-          OR EXISTS (SELECT 1 FROM import_comment p WHERE p.id = c.parent_id AND p.page_id IS DISTINCT FROM c.page_id)
-          OR EXISTS (SELECT 1 FROM "Comment" m WHERE m.id = c.parent_id AND m."pageId" <> c.page_id))
-        RETURNING c.ref, c.parent_ref AS old_parent, c.parent_id)
-     SELECT count(*) AS n, (array_agg('Comment ' || ref || ': its parent is ' ||
-              CASE WHEN parent_id IS NULL THEN 'neither in the file nor on this site' ELSE 'on another page' END ||
-              '; imported as a top-level comment.'))[1:${MAX_ERRORS}] AS msgs FROM fixed`,
-  );
-  await q(`UPDATE import_comment SET parent_id = NULL WHERE NOT existing AND parent_ref IS NULL`);
-  note((lost.rows[0].msgs ?? []).map((msg) => ({ msg })), Number(lost.rows[0].n));
+  // A parent that cannot be found, or that sits on another page, leaves its reply top-level (and says so).
+  const detach = async (sql: string, why: string) => {
+    const r = await q<{ n: string; refs: string[] | null }>(
+      `WITH fixed AS (${sql} RETURNING c.ref) SELECT count(*) AS n, (array_agg(ref))[1:${MAX_ERRORS}] AS refs FROM fixed`,
+      [],
+    );
+    note((r.rows[0].refs ?? []).map((ref) => ({ msg: `Comment ${ref}: its parent is ${why}; imported as a top-level comment.` })), Number(r.rows[0].n));
+  };
+  await q('ANALYZE import_comment');
+  await detach(`UPDATE import_comment c SET parent_ref = NULL WHERE NOT c.existing AND c.parent_ref IS NOT NULL AND c.parent_id IS NULL`,
+    'neither in the file nor on this site');
+  await detach(`UPDATE import_comment c SET parent_ref = NULL, parent_id = NULL FROM import_comment p
+                 WHERE p.id = c.parent_id AND NOT c.existing AND NOT p.existing AND p.page_id IS DISTINCT FROM c.page_id`, 'on another page');
+  await detach(`UPDATE import_comment c SET parent_ref = NULL, parent_id = NULL FROM "Comment" m
+                 WHERE m.id = c.parent_id AND NOT c.existing AND m."pageId" <> c.page_id`, 'on another page');
 
   // 6. Depth and thread root, from the top-level comments (or the already-stored parents) down.
   await q(`WITH RECURSIVE tree(id, root_id, depth) AS (
