@@ -4,6 +4,7 @@ import { jobKinds, type JobKind, type JobPayload } from './jobKinds';
 import type { MailTransport, OutgoingMail } from './mailTransport';
 import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, unsubscribeUrl, verifyEmailUrl } from './links';
 import { renderModeratorEmail, type HeldComment } from './templates/moderatorEmail';
+import { spamDaily } from '../spam/spamDaily';
 import { renderDigestEmail } from './templates/digestEmail';
 import { renderApprovedEmail, renderReplyEmail } from './templates/authorEmails';
 import { manageSubscriptionsUrl } from './replySubscriptions';
@@ -38,6 +39,8 @@ export class PermanentJobError extends Error {
 const DONE: JobOutcome = { type: 'done' };
 /** How many comments a digest lists in full; the rest are counted. */
 export const DIGEST_LIST_LIMIT = 50;
+/** Days of spam counts a digest shows (a wave of false positives must not go unnoticed). */
+export const DIGEST_SPAM_DAYS = 7;
 
 const HELD_SELECT = {
   id: true, siteId: true, parentId: true, name: true, email: true, website: true, body: true,
@@ -172,9 +175,10 @@ async function sendModeratorDigest(run: JobRun): Promise<JobOutcome> {
   if (!slot.reserved) return { type: 'defer', delayMs: Math.max(1000, Number(slot.wait_ms)), note: 'digest not due yet' };
   try {
     const where = { siteId: p.siteId, status: 'pending' as const };
-    const [rows, total] = await Promise.all([
+    const [rows, total, spamDays] = await Promise.all([
       ctx.prisma.comment.findMany({ where, select: HELD_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: DIGEST_LIST_LIMIT }),
       ctx.prisma.comment.count({ where }),
+      spamDaily(ctx, p.siteId, DIGEST_SPAM_DAYS),
     ]);
     if (total === 0) {
       await restoreDigestSlot(ctx, p.siteId, p.moderatorId, slot.previous);
@@ -183,7 +187,7 @@ async function sendModeratorDigest(run: JobRun): Promise<JobOutcome> {
     const items = rows.map((row) => ({ comment: toHeld(row), links: moderationLinks(ctx, row.id, sm.moderator.id) }));
     const email = renderDigestEmail({
       site: rows[0].site, moderatorName: sm.moderator.name, comments: items, totalPending: total,
-      moderationUrl: moderationQueueUrl(ctx, p.siteId),
+      moderationUrl: moderationQueueUrl(ctx, p.siteId), spamDays,
     });
     const links: Record<string, string> = {};
     items.forEach((it, i) => {
