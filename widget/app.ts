@@ -134,6 +134,7 @@ export function mountWidget(host: HTMLElement, cfg: WidgetConfig): void {
               rememberMine(cfg.site, c.id, mine[0], res.comment.editableUntil, box.value);
               text.replaceChildren(cleanHtml(res.comment.html));
               if (res.comment.status === 'pending' && !li.classList.contains('pending')) {
+                setTotal(total - 1);
                 li.classList.add('pending');
                 text.before(h('p', { class: 'pd' }, t.awaiting));
               }

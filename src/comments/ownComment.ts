@@ -40,15 +40,21 @@ interface Locked {
   website: string | null;
   body: string;
   status: CommentStatus;
+  reasons: string[];
   createdAt: Date;
 }
 
-/** Locks the comment and checks the proof and the window; 404 for what the author cannot see, 403 otherwise. */
-async function lockOwnComment(ctx: AppContext, tx: Tx, site: SiteRecord, commentId: string, ownerTokens: string[]): Promise<Locked> {
-  const rows = await tx.$queryRaw<(Locked & { ownerTokenHash: string })[]>`
-    SELECT "id"::text AS "id", "siteId", "pageId"::text AS "pageId", "parentId"::text AS "parentId", "name", "email", "website",
-      "body", "status"::text AS "status", "createdAt", "ownerTokenHash"
-    FROM "Comment" WHERE "id" = ${commentId}::uuid FOR UPDATE`;
+/**
+ * Reads (in a transaction: locks) the comment and checks the proof and the window; 404 for what the author
+ * cannot see, 403 otherwise.
+ */
+async function lockOwnComment(ctx: AppContext, db: Tx, site: SiteRecord, commentId: string, ownerTokens: string[], lock = true): Promise<Locked> {
+  const rows = await db.$queryRawUnsafe<(Locked & { ownerTokenHash: string })[]>(
+    `SELECT "id"::text AS "id", "siteId", "pageId"::text AS "pageId", "parentId"::text AS "parentId", "name", "email", "website",
+      "body", "status"::text AS "status", "reasons", "createdAt", "ownerTokenHash"
+    FROM "Comment" WHERE "id" = $1::uuid${lock ? ' FOR UPDATE' : ''}`,
+    commentId,
+  );
   const c = rows[0];
   // Rejected, spam and deleted comments are not shown to their author either: nothing to edit there.
   if (!c || c.siteId !== site.id || !['approved', 'pending'].includes(c.status)) throw errors.notFound('Comment');
@@ -83,25 +89,33 @@ export async function editOwnComment(
 ): Promise<EditResult> {
   const { site } = args;
   const now = ctx.now();
+  // Checked and judged before the transaction: the rules read bans and the spam model on other connections
+  // (the embedded database has one), and a refused request should not hold a row lock.
+  const before = await lockOwnComment(ctx, ctx.prisma as unknown as Tx, site, args.commentId, args.ownerTokens, false);
+  const fieldErrors = lengthErrors({ name: before.name, website: before.website, body: args.body }, site.settings.limits);
+  if (fieldErrors.body) throw errors.validation({ body: fieldErrors.body });
+  const { outcome, spamScore } = await assessComment(ctx, {
+    siteId: site.id,
+    // Content rules only: the form was judged when the comment was posted, and an approved comment is not
+    // pre-moderated twice (a pending one stays pending anyway).
+    settings: { ...site.settings, mode: 'post', minSubmitSeconds: 0, requireFormToken: false },
+    comment: { name: before.name, email: before.email, website: before.website, body: args.body },
+    ip: args.ip,
+    honeypot: undefined,
+    form: { kind: 'absent' },
+    provenReturning: false,
+  });
+
   const result = await ctx.prisma.$transaction(async (tx) => {
     const current = await lockOwnComment(ctx, tx, site, args.commentId, args.ownerTokens);
-    const fieldErrors = lengthErrors({ name: current.name, website: current.website, body: args.body }, site.settings.limits);
-    if (fieldErrors.body) throw errors.validation({ body: fieldErrors.body });
-    if (current.body === args.body) return { current, status: current.status, reasons: null as string[] | null };
-
-    const { outcome, spamScore } = await assessComment(ctx, {
-      siteId: site.id,
-      // The form was judged when the comment was posted; an approved comment is not pre-moderated twice.
-      settings: { ...site.settings, mode: current.status === 'approved' ? 'post' : site.settings.mode, minSubmitSeconds: 0, requireFormToken: false },
-      comment: { name: current.name, email: current.email, website: current.website, body: args.body },
-      ip: args.ip,
-      honeypot: undefined,
-      form: { kind: 'absent' },
-      provenReturning: false,
-    });
+    if (current.body === args.body) return { current, status: current.status };
     let status = STATUS_FOR[outcome.decision];
-    if (current.status === 'pending' && status === 'approved') status = 'pending';
-    const reasons = outcome.reasons;
+    let reasons = outcome.reasons;
+    // A clean edit of a comment still waiting leaves it waiting, for the reasons it was held.
+    if (current.status === 'pending' && status === 'approved') {
+      status = 'pending';
+      reasons = current.reasons;
+    }
 
     await tx.comment.update({
       where: { id: current.id },
@@ -123,7 +137,7 @@ export async function editOwnComment(
     if (status === 'pending' && current.status === 'approved') {
       await enqueueJob(tx, 'notify_new_comment', { siteId: site.id, commentId: current.id });
     }
-    return { current, status, reasons };
+    return { current, status };
   });
 
   const { current, status } = result;

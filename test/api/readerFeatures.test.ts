@@ -98,6 +98,18 @@ describe('editing one’s own comment', () => {
     expect((await thread('/edit-words')).body.total).toBe(0);
   });
 
+  test('a comment still waiting (pre-moderation) stays waiting after a clean edit, for its old reasons; its author sees the new text', async () => {
+    const pre = await createSite(t.ctx, { settings: { mode: 'pre' } });
+    const { comment, ownerToken } = await post({ page: '/edit-pending', body: 'Waiting, with a tpyo.' }, pre);
+    expect(comment.status).toBe('pending');
+    const res = await edit(comment.id, 'Waiting, with the typo fixed.', ownerToken, pre).expect(200);
+    expect(res.body.comment).toMatchObject({ status: 'pending', html: '<p>Waiting, with the typo fixed.</p>' });
+    expect(await t.ctx.prisma.comment.findUniqueOrThrow({ where: { id: comment.id } })).toMatchObject({ status: 'pending', reasons: ['pre_moderation'] });
+    const own = await request(t.app).get(`${api}/${pre}/comments`).query({ page: '/edit-pending' }).set('X-Parley-Owner', ownerToken).expect(200);
+    expect(own.body.comments[0].html).toBe('<p>Waiting, with the typo fixed.</p>');
+    expect((await thread('/edit-pending', {}, pre)).body.comments).toEqual([]);
+  });
+
   test('without the token, with a wrong one, or with another comment’s token: 403 forbidden, nothing changes', async () => {
     const mine = await post({ page: '/edit-proof', body: 'Original text.' });
     const other = await post({ page: '/edit-proof', body: 'Someone else.' });
