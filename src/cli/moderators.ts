@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { newApiKey } from '../http/moderatorAuth';
+import { revokeModeratorSessions } from '../console/authSession';
 import { CliError, printTable, usageError, type CliIo } from './cliIo';
 import { noMorePositionals, parseCommandArgs, requirePositional } from './parseCommandArgs';
 
@@ -121,11 +122,14 @@ async function revokeModerator(ctx: AppContext, args: string[], io: CliIo): Prom
     io.out(`Moderator ${id} (${moderator.name}) was already revoked on ${moderator.revokedAt.toISOString()}.`);
     return;
   }
-  const keys = await ctx.prisma.$transaction(async (tx) => {
+  const { keys, sessions } = await ctx.prisma.$transaction(async (tx) => {
     await tx.moderator.update({ where: { id }, data: { revokedAt: now } });
-    return tx.apiKey.updateMany({ where: { moderatorId: id, revokedAt: null }, data: { revokedAt: now } });
+    const keys = await tx.apiKey.updateMany({ where: { moderatorId: id, revokedAt: null }, data: { revokedAt: now } });
+    // Their console sessions are refused from now on anyway (see findConsoleSession); marked for the record.
+    const sessions = await revokeModeratorSessions({ prisma: tx, now: () => now }, id);
+    return { keys, sessions };
   });
-  io.out(`Revoked moderator ${id} (${moderator.name}) and ${keys.count} API key(s). They can no longer moderate.`);
+  io.out(`Revoked moderator ${id} (${moderator.name}) and ${keys.count} API key(s); ${sessions} console session(s) ended. They can no longer moderate.`);
 }
 
 async function issueKey(ctx: AppContext, args: string[], io: CliIo): Promise<void> {
@@ -137,9 +141,12 @@ async function issueKey(ctx: AppContext, args: string[], io: CliIo): Promise<voi
   }
   const { key, hash } = newApiKey();
   const revoked = await ctx.prisma.$transaction(async (tx) => {
+    const oldKeys = values['keep-old'] ? [] : await tx.apiKey.findMany({ where: { moderatorId: id, revokedAt: null }, select: { id: true } });
     const old = values['keep-old']
       ? { count: 0 }
       : await tx.apiKey.updateMany({ where: { moderatorId: id, revokedAt: null }, data: { revokedAt: ctx.now() } });
+    // Console sessions signed in with a revoked key end with it (email sign-ins stay).
+    if (oldKeys.length) await revokeModeratorSessions({ prisma: tx, now: ctx.now }, id, { apiKeyIds: oldKeys.map((k) => k.id) });
     await tx.apiKey.create({ data: { moderatorId: id, keyHash: hash } });
     return old.count;
   });

@@ -41,6 +41,11 @@ export function consoleAuthRouter(ctx: AppContext): Router {
     res.type('css').setHeader('Cache-Control', 'public, max-age=3600').send(AUTH_CSS);
   });
 
+  // The forms post here; a GET (a bookmark, a reload after an error) goes back to the sign-in page.
+  router.get('/admin/login', (req, res) => {
+    res.redirect(303, consoleLanguage(req) === 'fr' && req.query.lang === 'fr' ? '/admin?lang=fr' : '/admin');
+  });
+
   // Email sign-in: the same page, status and work for every well-formed address (see authLoginLinks.ts).
   router.post('/admin/login', sameOriginForm, form, async (req, res) => {
     const lang = consoleLanguage(req);

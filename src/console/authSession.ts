@@ -129,7 +129,7 @@ export async function revokeConsoleSession(ctx: AppContext, sessionId: string): 
  * revoked moderators and keys are already refused by findConsoleSession; this also marks the rows.
  */
 export async function revokeModeratorSessions(
-  ctx: Pick<AppContext, 'prisma' | 'now'>,
+  ctx: { prisma: Pick<AppContext['prisma'], 'consoleSession'>; now: () => Date },
   moderatorId: string,
   opts: { apiKeyIds?: string[] } = {},
 ): Promise<number> {

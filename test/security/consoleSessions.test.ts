@@ -207,8 +207,11 @@ describe('ending a session', () => {
   test('revoking the moderator (CLI) ends their sessions', async () => {
     const mod = await createModerator(t.ctx, { siteIds: [siteA] });
     const s = await signInWithKey(t.app, mod.apiKey, freshIp());
-    expect((await runCli(t.ctx, 'moderator', 'revoke', mod.id)).code).toBe(0);
+    const run = await runCli(t.ctx, 'moderator', 'revoke', mod.id);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('1 console session(s)');
     expect((await request(t.app).get('/api/v1/moderation/comments').set('Cookie', s.cookie)).status).toBe(401);
+    expect(await t.ctx.prisma.consoleSession.count({ where: { moderatorId: mod.id, revokedAt: null } })).toBe(0);
   });
 
   test('a new key (without --keep-old) ends the sessions signed in with the old one; --keep-old keeps them', async () => {
@@ -218,6 +221,7 @@ describe('ending a session', () => {
     await request(t.app).get('/api/v1/moderation/me').set('Cookie', s.cookie).expect(200);
     expect((await runCli(t.ctx, 'moderator', 'key', mod.id)).code).toBe(0);
     expect((await request(t.app).get('/api/v1/moderation/me').set('Cookie', s.cookie)).status).toBe(401);
+    expect(await t.ctx.prisma.consoleSession.count({ where: { moderatorId: mod.id, revokedAt: null } })).toBe(0);
   });
 
   test('a session idle for more than 12 hours has expired; activity keeps it alive up to 7 days', async () => {
@@ -231,6 +235,11 @@ describe('ending a session', () => {
     expect((await request(t.app).get('/api/v1/moderation/me').set('Cookie', idle.cookie)).status).toBe(401);
     t.clock.advance(24 * hour); // past 7 days since sign-in, though seen 11 hours ago at most
     expect((await request(t.app).get('/api/v1/moderation/me').set('Cookie', s.cookie)).status).toBe(401);
+  });
+
+  test('GET /admin/login (a bookmarked form address) goes back to the sign-in page', async () => {
+    const res = await request(t.app).get('/admin/login?lang=fr').expect(303);
+    expect(res.headers.location).toBe('/admin?lang=fr');
   });
 
   test('a forged or malformed cookie is refused like no cookie', async () => {
