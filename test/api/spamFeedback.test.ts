@@ -172,4 +172,11 @@ describe('spam per day', () => {
       expect((await daily(mod.apiKey, site, bad).expect(400)).body.error.code).toBe('validation_failed');
     }
   });
+
+  test('is in the OpenAPI document', async () => {
+    const doc = (await request(t.app).get('/api/v1/openapi.json').expect(200)).body;
+    const op = doc.paths['/api/v1/moderation/sites/{site}/spam/daily'].get;
+    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['site', 'days']));
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
+  });
 });
