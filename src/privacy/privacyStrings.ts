@@ -34,7 +34,7 @@ export const STRINGS = {
     exportQueuedTitle: 'Your copy is on its way',
     exportQueued: 'We are emailing you a JSON file with your comments.',
     erasedTitle: 'Your data was erased',
-    erased: (n: number) => `${n} comment${n === 1 ? '' : 's'} no longer carry your address or name. A last email confirms it.`,
+    erased: (n: number) => `${n} comment${n === 1 ? ' no longer carries' : 's no longer carry'} your address or name. A last email confirms it.`,
     invalidLink: 'This link is not valid.',
     expiredLink: 'This link has expired. Ask again from the "Your data" page.',
     usedLink: 'This link was already used, or its request has expired.',

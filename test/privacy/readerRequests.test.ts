@@ -68,7 +68,7 @@ test('erase: confirmed by POST, the name leaves the thread, a confirmation email
   const link = await linkFor(email);
   await request(t.app).get(link).set('Accept-Language', 'fr-FR,fr;q=0.9').expect(200).expect(/Effacer vos données/);
   const done = await request(t.app).post(link).type('form').send({ lang: 'en' }).expect(200);
-  expect(done.text).toContain('1 comment no longer');
+  expect(done.text).toContain('1 comment no longer carries your address or name');
   const thread = await request(t.app).get(`/api/v1/sites/${site}/comments?page=/erase-me`).expect(200);
   expect(thread.body.comments[0].name).toBe('Deleted reader');
   await drainJobs(t);
