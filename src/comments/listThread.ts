@@ -4,7 +4,8 @@ import type { AppContext } from '../context';
 import { isPageClosed } from '../moderation/rules/pageClosed';
 import type { SiteRecord } from '../sites/siteRepository';
 import { decodeCursor, encodeCursor } from './cursor';
-import { findPage } from './findPage';
+import { findPage, type PageRow } from './findPage';
+import { ownerViewOptions, ownPendingComments, withOwnPending } from './ownerView';
 import { hashOwnerToken } from './ownerTokens';
 import { presentPublicComment, type PublicComment } from './presentComment';
 import { cursorAround, listRoots, type ThreadSort } from './threadRoots';
@@ -66,13 +67,26 @@ const COLUMNS = {
  */
 export async function listThread(
   ctx: AppContext,
-  args: { site: SiteRecord; pageKey: string; ownerTokens: string[]; limit: number; cursor?: string; sort?: ThreadSort; around?: string },
+  args: {
+    site: SiteRecord; pageKey: string; ownerTokens: string[]; limit: number; cursor?: string; sort?: ThreadSort; around?: string;
+    /** The page row when the caller already read it. */
+    page?: PageRow | null;
+  },
 ): Promise<RenderedThread> {
   const { site, pageKey, limit } = args;
   const sort = args.sort ?? 'oldest';
   let after = decodeCursor(args.cursor);
-  const page = await findPage(ctx, site.id, pageKey);
+  const page = args.page !== undefined ? args.page : await findPage(ctx, site.id, pageKey);
   const ownerHashes = args.ownerTokens.map(hashOwnerToken);
+  if (page && ownerHashes.length && !args.around && (sort === 'oldest' || sort === 'newest') && ownerViewOptions.splice) {
+    // A reader's own view: the shared (cached) thread plus their pending comments, from one small query.
+    const [shared, pending] = await Promise.all([
+      listThread(ctx, { ...args, ownerTokens: [], page }),
+      ownPendingComments(ctx, page.id, ownerHashes),
+    ]);
+    const own = withOwnPending(shared, pending, { order: sort === 'newest' ? 'desc' : 'asc', after });
+    if (own) return own;
+  }
   const closed = page ? isPageClosed(page, site.settings, ctx.now()) : false;
   const cacheKey = page && ownerHashes.length === 0 ? `${page.id}|${page.version}|${closed}|${site.settings.maxDepth}|${limit}|${args.cursor ?? ''}|${sort}|${args.around ?? ''}` : null;
   const cache = threadCacheFor(ctx);

@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import type { AppContext } from '../context';
+import { prepared } from '../db/preparedStatement';
+import type { Cursor } from './cursor';
+import type { RenderedThread, ThreadComment, ThreadResponse } from './listThread';
+import { presentPublicComment } from './presentComment';
+
+/**
+ * A reader's own view of a thread: the shared cached thread plus their own pending comments.
+ * Every reader who has commented sends owner tokens on each reload; building their thread from scratch
+ * cost ten times a cached read. Instead their pending comments (one small query on the ownerTokenHash
+ * index) are spliced into the cached JSON text at the places a full rebuild would put them: top-level
+ * ones by posting time within this page of the thread, replies under their parent (or, when the parent
+ * is not visible, under their top-level comment), replies to their own pending comments under those.
+ */
+
+/** Tests turn the splice off to compare it with a full rebuild of the same thread. */
+export const ownerViewOptions = { splice: true };
+
+type PendingRow = { id: string; parentId: string | null; rootId: string | null; name: string; website: string | null; body: string; createdAt: Date; status: string };
+
+export async function ownPendingComments(ctx: AppContext, pageId: string, ownerHashes: string[]): Promise<PendingRow[]> {
+  const { rows } = await ctx.pool.query<PendingRow>(
+    prepared(
+      ctx,
+      `SELECT "id"::text AS "id", "parentId"::text AS "parentId", "rootId"::text AS "rootId", "name", "website", "body", "createdAt", "status"::text AS "status"
+       FROM "Comment" WHERE "ownerTokenHash" = ANY($1::text[]) AND "pageId" = $2::uuid AND "status" = 'pending'
+       ORDER BY "createdAt", "id"`,
+      [ownerHashes, pageId],
+    ),
+  );
+  return rows;
+}
+
+interface Slot { id: string; createdAt: string; end: number }
+interface ListSpan { start: number; items: Slot[] }
+/** Where each list of the cached JSON starts and where each of its comments ends, by comment id (roots under ''). */
+interface ThreadIndex { lists: Map<string, ListSpan> }
+
+const indexes = new WeakMap<RenderedThread, ThreadIndex | null>();
+
+/**
+ * Serialises the thread again exactly as JSON.stringify did, noting offsets. Built once per cached thread
+ * (and kept with it); null if the text would differ, in which case the caller rebuilds the thread instead.
+ */
+function indexOf(rendered: RenderedThread): ThreadIndex | null {
+  if (indexes.has(rendered)) return indexes.get(rendered)!;
+  const MARK = '\u0000parley-comments\u0000';
+  const skeleton = JSON.stringify({ ...rendered.thread, comments: MARK } as unknown as ThreadResponse);
+  const marker = JSON.stringify(MARK);
+  const at = skeleton.indexOf(marker);
+  let index: ThreadIndex | null = null;
+  if (at >= 0) {
+    const lists = new Map<string, ListSpan>();
+    let out = skeleton.slice(0, at) + '[';
+    const emitList = (key: string, nodes: ThreadComment[]) => {
+      const list: ListSpan = { start: out.length, items: [] };
+      lists.set(key, list);
+      nodes.forEach((node, i) => {
+        if (i) out += ',';
+        const own = JSON.stringify({ ...node, replies: [] });
+        if (!own.endsWith('[]}')) throw new Error('replies must be the last field of a thread comment');
+        out += own.slice(0, -2);
+        emitList(node.id, node.replies);
+        out += ']}';
+        list.items.push({ id: node.id, createdAt: node.createdAt, end: out.length });
+      });
+    };
+    try {
+      emitList('', rendered.thread.comments);
+      out += ']' + skeleton.slice(at + marker.length);
+      if (out === rendered.json) index = { lists };
+    } catch {
+      index = null;
+    }
+  }
+  indexes.set(rendered, index);
+  return index;
+}
+
+/**
+ * The shared thread with the reader's pending comments in place, or null when that cannot be done
+ * exactly (the caller then builds the thread the slow way).
+ */
+export function withOwnPending(
+  shared: RenderedThread,
+  pending: PendingRow[],
+  opts: { order: 'asc' | 'desc'; after?: Cursor },
+): RenderedThread | null {
+  if (pending.length === 0) return shared;
+  const index = indexOf(shared);
+  if (!index) return null;
+  // Replies to one's own pending comments travel inside them.
+  const nodes = new Map(pending.map((r) => [r.id, { ...presentPublicComment(r), replies: [] as ThreadComment[] }]));
+  const byList = new Map<string, ThreadComment[]>();
+  const add = (key: string, node: ThreadComment) => byList.set(key, [...(byList.get(key) ?? []), node]);
+  for (const r of pending) {
+    const node = nodes.get(r.id)!;
+    const pendingParent = r.parentId ? nodes.get(r.parentId) : undefined;
+    if (pendingParent) pendingParent.replies.push(node);
+    else if (!r.parentId) {
+      if (inWindow(shared.thread, index.lists.get('')!, node, opts)) add('', node);
+    } else if (index.lists.has(r.parentId)) add(r.parentId, node);
+    else if (r.rootId && index.lists.has(r.rootId)) add(r.rootId, node);
+  }
+  if (byList.size === 0) return shared;
+
+  const inserts: Array<{ at: number; text: string }> = [];
+  for (const [key, added] of byList) {
+    const list = index.lists.get(key)!;
+    const desc = key === '' && opts.order === 'desc';
+    const groups = new Map<number, string[]>();
+    for (const node of added) {
+      // How many existing comments come before it in this list.
+      const k = list.items.filter((s) => (desc ? compare(s, node) > 0 : compare(s, node) < 0)).length;
+      groups.set(k, [...(groups.get(k) ?? []), JSON.stringify(node)]);
+    }
+    for (const [k, texts] of groups) {
+      inserts.push(k === 0
+        ? { at: list.start, text: texts.join(',') + (list.items.length ? ',' : '') }
+        : { at: list.items[k - 1].end, text: ',' + texts.join(',') });
+    }
+  }
+  inserts.sort((a, b) => b.at - a.at);
+  let json = shared.json;
+  for (const ins of inserts) json = json.slice(0, ins.at) + ins.text + json.slice(ins.at);
+  const own = crypto.createHash('sha1').update(inserts.map((i) => `${i.at}:${i.text}`).join('\n')).digest('base64url').slice(0, 16);
+  const merged = { json, etag: shared.etag.replace(/"$/, `.${own}"`), personal: true } as RenderedThread;
+  // Most callers only send the JSON text: the tree is parsed from it only if asked for (the no-JS embed).
+  let tree: ThreadResponse | undefined;
+  Object.defineProperty(merged, 'thread', { enumerable: true, get: () => (tree ??= JSON.parse(json) as ThreadResponse) });
+  return merged;
+}
+
+function compare(a: { createdAt: string; id: string }, b: { createdAt: string; id: string }): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A pending top-level comment belongs to this page of the thread: after the cursor, and not past its last root when more follow. */
+function inWindow(thread: ThreadResponse, roots: ListSpan, node: ThreadComment, opts: { order: 'asc' | 'desc'; after?: Cursor }): boolean {
+  const sign = opts.order === 'asc' ? 1 : -1;
+  if (opts.after && sign * compare(node, { createdAt: opts.after.createdAt.toISOString(), id: opts.after.id }) <= 0) return false;
+  const last = roots.items[roots.items.length - 1];
+  if (thread.nextCursor && last && sign * compare(node, last) > 0) return false;
+  return true;
+}

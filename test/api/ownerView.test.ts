@@ -1,0 +1,138 @@
+import request from 'supertest';
+import { ownerViewOptions } from '../../src/comments/ownerView';
+import { commentInput, createModerator, createSite, createTestApp, type TestApp } from '../helpers/testApp';
+
+/**
+ * A reader holding owner tokens gets the shared thread with their own pending comments spliced in
+ * (src/comments/ownerView.ts). Whatever the shape of the thread, the answer must be exactly what
+ * building their thread from the database gives.
+ */
+let t: TestApp;
+let site: string;
+let mod: { apiKey: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  site = await createSite(t.ctx, { settings: { mode: 'pre', maxDepth: 3 } });
+  mod = await createModerator(t.ctx, { siteIds: [site] });
+});
+afterAll(() => {
+  ownerViewOptions.splice = true;
+  return t.close();
+});
+
+let n = 0;
+async function post(page: string, opts: { parentId?: string; email?: string } = {}) {
+  t.clock.advance(1000);
+  const res = await request(t.app).post(`/api/v1/sites/${site}/comments`)
+    .send(commentInput({ page, body: `Comment ${++n} on ${page}`, email: opts.email ?? `reader${n}@example.org`, ...(opts.parentId ? { parentId: opts.parentId } : {}) }))
+    .expect(201);
+  return { id: res.body.comment.id as string, token: res.body.ownerToken as string };
+}
+const act = (id: string, action: 'approve' | 'reject') =>
+  request(t.app).post(`/api/v1/moderation/comments/${id}/${action}`).set('Authorization', `Bearer ${mod.apiKey}`).expect(200);
+async function approved(page: string, parentId?: string) {
+  const c = await post(page, { parentId });
+  await act(c.id, 'approve');
+  return c.id;
+}
+
+function read(page: string, tokens: string[], query: Record<string, string> = {}) {
+  return request(t.app).get(`/api/v1/sites/${site}/comments`).query({ page, ...query }).set('X-Parley-Owner', tokens.join(',')).expect(200);
+}
+async function bothWays(page: string, tokens: string[], query: Record<string, string> = {}) {
+  ownerViewOptions.splice = true;
+  const spliced = await read(page, tokens, query);
+  ownerViewOptions.splice = false;
+  const rebuilt = await read(page, tokens, query);
+  ownerViewOptions.splice = true;
+  return { spliced: spliced.body, rebuilt: rebuilt.body, headers: spliced.headers };
+}
+
+describe("a reader's own view", () => {
+  test('pending top-level comments, replies, replies to their own pending comment and a reply whose parent went away land where a full rebuild puts them', async () => {
+    const page = '/own/tree';
+    const a = await approved(page);
+    const a1 = await approved(page, a);
+    const mine = await post(page); // pending, top level, between a and b
+    const b = await approved(page);
+    const myReply = await post(page, { parentId: a1 }); // pending reply at depth 2
+    const b1 = await approved(page, b);
+    const myLate = await post(page, { parentId: b }); // pending reply after b1
+    const gone = await approved(page, b);
+    const underGone = await post(page, { parentId: gone });
+    await act(gone, 'reject'); // its parent is no longer visible: it hangs under b
+    await approved(page);
+    const tokens = [mine.token, myReply.token, myLate.token, underGone.token];
+
+    const { spliced, rebuilt, headers } = await bothWays(page, tokens);
+    expect(spliced).toEqual(rebuilt);
+    expect(headers['cache-control']).toContain('private');
+    const ids = JSON.stringify(spliced);
+    for (const c of [mine, myReply, myLate, underGone]) expect(ids).toContain(c.id);
+    expect(spliced.comments.map((c: { id: string }) => c.id)).toEqual([a, mine.id, b, expect.any(String)]);
+    expect(spliced.comments[2].replies.map((c: { id: string }) => c.id)).toEqual([b1, myLate.id, underGone.id]);
+  });
+
+  test('a reply to their own pending comment travels inside it', async () => {
+    const page = '/own/nested';
+    const root = await approved(page);
+    const mine = await post(page, { parentId: root, email: 'same@example.org' });
+    // Replying to a pending comment is refused, so the nested case (a reply that was made before its parent
+    // went back to pending) is arranged in the database, with the reader's token on both.
+    await t.ctx.pool.query(
+      `UPDATE "Comment" SET "parentId" = $1::uuid, "depth" = 2 WHERE "id" = $2::uuid`,
+      [mine.id, (await post(page, { parentId: root, email: 'same@example.org' })).id],
+    );
+    const both = await t.ctx.pool.query<{ id: string }>(`SELECT "id"::text AS id FROM "Comment" WHERE "parentId" = $1::uuid`, [mine.id]);
+    const hash = await t.ctx.pool.query<{ h: string }>(`SELECT "ownerTokenHash" AS h FROM "Comment" WHERE "id" = $1::uuid`, [mine.id]);
+    await t.ctx.pool.query(`UPDATE "Comment" SET "ownerTokenHash" = $1 WHERE "id" = $2::uuid`, [hash.rows[0].h, both.rows[0].id]);
+    const { spliced, rebuilt } = await bothWays(page, [mine.token]);
+    expect(spliced).toEqual(rebuilt);
+    expect(spliced.comments[0].replies[0].replies[0].id).toBe(both.rows[0].id);
+  });
+
+  test('with no pending comment of theirs, the shared thread (and its ETag) is what they get', async () => {
+    const page = '/own/none';
+    await approved(page);
+    const anon = await request(t.app).get(`/api/v1/sites/${site}/comments`).query({ page }).expect(200);
+    const own = await read(page, ['z'.repeat(32)]);
+    expect(own.body).toEqual(anon.body);
+    expect(own.headers.etag).toBe(anon.headers.etag);
+  });
+
+  test('newest first, and across pages of the thread, each pending top-level comment shows once, in order', async () => {
+    const page = '/own/pages';
+    const ids: string[] = [];
+    const mine: Array<{ id: string; token: string }> = [];
+    for (let i = 0; i < 7; i++) {
+      if (i === 1 || i === 5) {
+        const c = await post(page);
+        mine.push(c);
+        ids.push(c.id);
+      }
+      ids.push(await approved(page));
+    }
+    const tokens = mine.map((c) => c.token);
+    const newest = await bothWays(page, tokens, { sort: 'newest' });
+    expect(newest.spliced).toEqual(newest.rebuilt);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await read(page, tokens, { limit: '3', ...(cursor ? { cursor } : {}) });
+      seen.push(...res.body.comments.map((c: { id: string }) => c.id));
+      cursor = res.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(ids);
+  });
+
+  test('the pending comment disappears from their view once a moderator rejects it', async () => {
+    const page = '/own/rejected';
+    await approved(page);
+    const mine = await post(page);
+    expect(JSON.stringify((await read(page, [mine.token])).body)).toContain(mine.id);
+    await act(mine.id, 'reject');
+    expect(JSON.stringify((await read(page, [mine.token])).body)).not.toContain(mine.id);
+  });
+});
