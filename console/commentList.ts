@@ -1,7 +1,7 @@
 import { api, ApiFailure, enc, type ModComment } from './api';
 import { actionButton, commentHtml, h } from './dom';
 import { safeHttpUrl } from '../widget/links';
-import { ACTION_TARGET, actionApplies, expiryFrom, ipRange, itemLabel, moveIndex, nextOpenIndex, undoActionFor, type Action, type Status } from './queueModel';
+import { ACTION_TARGET, actionApplies, expiryFrom, firstWords, ipRange, itemLabel, moveIndex, nextOpenIndex, undoActionFor, type Action, type Status } from './queueModel';
 import { describeReason } from './reasons';
 import type { Lang, Strings } from './strings';
 import { timeEl } from './time';
@@ -228,7 +228,7 @@ export class CommentList {
     el.className = 'item done';
     if (this.entries[this.current] === entry) el.classList.add('current');
     el.setAttribute('aria-label', `${t[`done_${done.action}`]} · ${itemLabel(c.name, c.body)}`);
-    const line = h('p', { class: 'done-line' }, h('strong', null, t[`done_${done.action}`]), ' · ', h('span', { class: 'author' }, c.name), ' · ', h('span', { class: 'snippet' }, itemLabel('', c.body).slice(2)));
+    const line = h('p', { class: 'done-line' }, h('strong', null, t[`done_${done.action}`]), ' · ', h('span', { class: 'author' }, c.name), ' · ', h('span', { class: 'snippet' }, firstWords(c.body)));
     const children: Node[] = [line];
     if (done.action !== 'edit') children.push(actionButton('Undo', t.undo, (e) => (e.stopPropagation(), void this.undo(entry)), { class: 'link' }));
     el.replaceChildren(...children);
@@ -338,7 +338,6 @@ export class CommentList {
     form.addEventListener('click', (e) => e.stopPropagation());
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const previous = entry.c.status;
       try {
         const res = await api<{ comment: ModComment }>('PATCH', `/api/v1/moderation/comments/${enc(entry.c.id)}`, { body: area.value });
         entry.c = { ...entry.c, ...res.comment, parent: entry.c.parent };
@@ -346,7 +345,6 @@ export class CommentList {
         this.env.announce(failureText(t, err));
         return;
       }
-      void previous;
       this.render(entry);
       this.env.announce(`${t.done_edit}: ${entry.c.name}`);
       entry.el.focus();

@@ -450,12 +450,15 @@ async function spamCounts(body: HTMLElement, base: string, shell: Shell, t: Stri
     // The endpoint may not exist on an older server: an empty state, not an error.
     if (!(err instanceof ApiFailure) || err.error.status !== 404) section.append(h('p', { class: 'error' }, failureText(t, err)));
   }
-  if (days.length === 0) {
-    section.append(h('p', null, t.noSpamStats));
+  const active = days.filter((d) => d.spam > 0 || d.restored > 0).reverse(); // newest first, quiet days left out
+  if (active.length === 0) {
+    section.append(h('p', null, days.length ? t.noSpamInWindow(days.length) : t.noSpamStats));
     return;
   }
-  const max = Math.max(1, ...days.map((d) => d.spam));
+  const total = (k: 'spam' | 'restored') => days.reduce((n, d) => n + d[k], 0);
+  const max = Math.max(1, ...active.map((d) => d.spam));
   section.append(
+    h('p', { class: 'spam-total' }, t.spamTotals(total('spam'), total('restored'), days.length)),
     h(
       'div',
       { class: 'table-wrap' },
@@ -466,7 +469,7 @@ async function spamCounts(body: HTMLElement, base: string, shell: Shell, t: Stri
         h(
           'tbody',
           null,
-          days.map((d) =>
+          active.map((d) =>
             h(
               'tr',
               null,

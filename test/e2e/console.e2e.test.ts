@@ -285,6 +285,9 @@ describeBrowser('the moderation console', () => {
     await h.t.ctx.prisma.comment.update({ where: { id: spam.comment.id }, data: { status: 'spam' } });
     await page.getByRole('link', { name: 'Spam', exact: true }).click();
     await page.getByRole('heading', { name: 'Spam per day (30 days)' }).waitFor();
+    await page.getByText('Last 30 days: 1 sent to spam, 0 marked not spam.').waitFor();
+    expect(await page.locator('table.days tbody tr').count()).toBe(1);
+    await page.screenshot({ path: path_('console-spam-light.png'), fullPage: true });
     const item = page.locator(`ul.queue > li[data-id="${spam.comment.id}"]`);
     await item.waitFor();
     expect(await seriousViolations(page)).toEqual([]);
