@@ -11,6 +11,7 @@ import type { SiteRecord } from '../sites/siteRepository';
 import { hashOwnerToken } from './ownerTokens';
 import { presentPublicComment, type PublicComment } from './presentComment';
 import { MESSAGES } from './submitComment';
+import { enqueueWebhookEvent } from '../webhooks/enqueueWebhookEvent';
 
 /**
  * A reader edits or deletes their own comment, for `editWindowMinutes` after posting, proven by the comment's
@@ -167,5 +168,7 @@ export async function deleteOwnComment(
     await tx.auditEvent.create({
       data: { siteId: args.site.id, commentId: current.id, action: 'delete', fromStatus: current.status, toStatus: 'deleted', via: 'author', createdAt: now },
     });
+    // Webhooks hear of an author's delete as of a moderator's (src/webhooks/).
+    await enqueueWebhookEvent(tx, { siteId: args.site.id, commentId: current.id, type: 'comment.deleted', now });
   });
 }

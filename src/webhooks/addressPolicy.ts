@@ -21,7 +21,8 @@ export function bareHost(url: URL): string {
 
 /** At registration: a URL whose host is literally a non-public address (or localhost) is refused. */
 export function literalHostRefused(url: URL): boolean {
-  const host = bareHost(url).toLowerCase();
+  // A trailing dot ("localhost.") names the same host.
+  const host = bareHost(url).toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   return ipaddr.isValid(host) && !isPublicAddress(host);
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { MailTransport } from '../../src/notifications/mailTransport';
+import { jobHandlers, PermanentJobError } from '../../src/notifications/jobHandlers';
 import { startWorker } from '../../src/notifications/worker';
 import { isPublicAddress, literalHostRefused } from '../../src/webhooks/addressPolicy';
 import { sendWebhook } from '../../src/webhooks/sendWebhook';
@@ -150,6 +151,32 @@ describe('with WEBHOOK_ALLOW_PRIVATE=true (a receiver on loopback)', () => {
   });
 });
 
+describe('an author deleting their own comment', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+  test('is announced as comment.deleted, like a moderator\'s delete', async () => {
+    t = await createTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' }, realClock: true });
+    const site = await createSite(t.ctx, { settings: { mode: 'post' } });
+    const admin = await createModerator(t.ctx, { siteIds: [site], role: 'admin' });
+    const receiver = await startReceiver(0);
+    const worker = startWorker(t.ctx, { transport: noMail, pollMs: 20, stopTimeoutMs: 5000 });
+    try {
+      await request(t.app).post(`/api/v1/moderation/sites/${site}/webhooks`).set('Authorization', `Bearer ${admin.apiKey}`)
+        .send({ url: receiver.url, events: ['comment.deleted'] }).expect(201);
+      const posted = await request(t.app).post(`/api/v1/sites/${site}/comments`).send(commentInput()).expect(201);
+      await request(t.app).delete(`/api/v1/sites/${site}/comments/${posted.body.comment.id}`).set('X-Parley-Owner', posted.body.ownerToken).expect((res) => {
+        if (res.status >= 300) throw new Error(`delete answered ${res.status}`);
+      });
+      await waitFor(() => receiver.received.length >= 1, 'the comment.deleted delivery');
+      const event = JSON.parse(receiver.received[0].body);
+      expect([event.type, event.data.comment.id, event.data.comment.status]).toEqual(['comment.deleted', posted.body.comment.id, 'deleted']);
+    } finally {
+      await worker.stop();
+      await receiver.close();
+    }
+  });
+});
+
 describe('registration and management', () => {
   let t: TestApp;
   let site: string;
@@ -178,6 +205,8 @@ describe('registration and management', () => {
     'http://[fd00::1]/hook',
     'http://0.0.0.0/hook',
     'http://localhost:3000/hook',
+    'http://localhost.:3000/hook',
+    'http://api.localhost/hook',
   ])('%s is refused without WEBHOOK_ALLOW_PRIVATE', async (url) => {
     const res = await request(t.app).post(hooks()).set('Authorization', `Bearer ${admin.apiKey}`).send({ url, events: ['comment.created'] }).expect(400);
     expect(res.body.error.code).toBe('validation_failed');
@@ -231,6 +260,31 @@ describe('registration and management', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  test('a receiver that does not answer in time is a failure (the 10 s limit, shortened here)', async () => {
+    const server = http.createServer(() => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const r = await sendWebhook({ url: `http://127.0.0.1:${port}/slow`, secret: 's', event: 'comment.created', deliveryId: 'd', body: '{}', allowPrivate: true, now: new Date(), timeoutMs: 200 });
+      expect(r).toEqual({ ok: false, status: null, error: expect.stringMatching(/no answer within/) });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  test('a delivery still failing 24 hours after its event is given up (dead job, failed in the log)', async () => {
+    const hook = await t.ctx.prisma.webhook.create({ data: { siteId: site, url: 'https://hooks.example.com/old', events: ['comment.created'], secretEnc: 'v1:x:y:z' } });
+    const d = await t.ctx.prisma.webhookDelivery.create({
+      data: { webhookId: hook.id, siteId: site, event: 'comment.created', body: '{}', createdAt: new Date(t.ctx.now().getTime() - 24 * 3600_000 - 1000) },
+    });
+    const run = jobHandlers.deliver_webhook({
+      ctx: t.ctx, transport: noMail, workerId: 'w', job: { id: '1', kind: 'deliver_webhook', payload: { siteId: site, deliveryId: d.id }, attempts: 30, maxAttempts: 40 },
+    });
+    await expect(run).rejects.toBeInstanceOf(PermanentJobError);
+    expect((await t.ctx.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: d.id } })).status).toBe('failed');
   });
 
   test('the address policy', () => {
