@@ -139,7 +139,7 @@ export function mountWidget(host: HTMLElement, cfg: WidgetConfig): void {
                 text.before(h('p', { class: 'pd' }, t.awaiting));
               }
               editor.replaceWith(text);
-              say(res.comment.status === 'pending' ? t.posted : t.edited);
+              say(res.comment.status === 'pending' && !pending ? t.posted : t.edited);
             } catch (err) {
               if (err instanceof ApiError && err.fields.body) say(err.fields.body, true);
               else {

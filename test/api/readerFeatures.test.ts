@@ -254,3 +254,35 @@ describe('thread order and permalinks', () => {
     await request(t.app).get(`${api}/${site}/comments`).query({ page: PAGE, around: 'nope' }).expect(400);
   });
 });
+
+describe('the no-JS embed: edit and delete with the owner cookie', () => {
+  const page = '/embed-own';
+  const embed = (q = '') => `/embed/${site}?page=${encodeURIComponent(page)}&lang=en${q}`;
+
+  test('Edit and Delete show only to the cookie’s owner, and only within the window; forms without the cookie get 403', async () => {
+    const posted = await request(t.app).post(embed()).type('form').send({ name: 'Nora', email: 'nora.embed@example.org', body: 'From the *embed*.' }).expect(303);
+    const cookie = posted.headers['set-cookie'][0].split(';')[0];
+    const id = /#parley-(.+)$/.exec(posted.headers.location)![1];
+
+    const mine = await request(t.app).get(embed()).set('Cookie', cookie).expect(200);
+    expect(mine.text).toContain(`edit=${id}`);
+    expect(mine.text).toContain(`delete=${id}`);
+    const stranger = await request(t.app).get(embed()).expect(200);
+    expect(stranger.text).toContain('From the <em>embed</em>.');
+    expect(stranger.text).not.toContain(`edit=${id}`);
+
+    const form = await request(t.app).get(embed(`&edit=${id}`)).set('Cookie', cookie).expect(200);
+    expect(form.text).toContain('From the *embed*.</textarea>');
+    expect(form.text).toContain('Formatting help');
+
+    const refused = await request(t.app).post(`/embed/${site}/comments/${id}/edit?page=${encodeURIComponent(page)}&lang=en`).type('form').send({ body: 'Hijack.' }).expect(403);
+    expect(refused.text).toContain('The time to edit or delete this comment has passed.');
+    const done = await request(t.app).post(`/embed/${site}/comments/${id}/edit?page=${encodeURIComponent(page)}&lang=en`).set('Cookie', cookie).type('form').send({ body: 'From the **embed**, edited.' }).expect(303);
+    expect(done.headers.location).toContain('done=edited');
+    expect((await request(t.app).get(embed()).expect(200)).text).toContain('From the <strong>embed</strong>, edited.');
+
+    t.clock.advance(16 * 60_000);
+    expect((await request(t.app).get(embed()).set('Cookie', cookie).expect(200)).text).not.toContain(`delete=${id}`);
+    await request(t.app).post(`/embed/${site}/comments/${id}/delete?page=${encodeURIComponent(page)}&lang=en`).set('Cookie', cookie).type('form').send({}).expect(403);
+  });
+});
