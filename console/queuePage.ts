@@ -12,6 +12,8 @@ export interface QueueOptions {
   /** The spam folder fixes status and site, and shows no filters for them. */
   fixed?: { status: QueueFilters['status']; site: string };
   heading: string;
+  /** Inside another page (the spam folder under the site's Spam page): an h2 instead of the page's h1. */
+  nested?: boolean;
 }
 
 /**
@@ -102,7 +104,7 @@ export function mountQueue(container: HTMLElement, shell: Shell, t: Strings, ann
   more.addEventListener('click', () => void loadPage());
 
   const help = h('button', { type: 'button', class: 'link help-button', 'data-help': '' }, t.shortcutsButton);
-  container.append(h('div', { class: 'title-row' }, h('h1', null, opts.heading), help), form, bulk, banner, list.ul, empty, more);
+  container.append(h('div', { class: 'title-row' }, h(opts.nested ? 'h2' : 'h1', null, opts.heading), help), form, bulk, banner, list.ul, empty, more);
 
   async function loadPage(): Promise<void> {
     try {

@@ -55,8 +55,9 @@ export async function mountSitePage(main: HTMLElement, shell: Shell, t: Strings,
       await notificationsPage(body, shell, t, announce);
       return null;
     case 'spam': {
+      body.append(h('h1', null, t.siteSpam));
       await spamCounts(body, base, shell, t);
-      const { list } = mountQueue(body, shell, t, announce, { fixed: { status: 'spam', site: shell.site }, heading: t.spamFolder });
+      const { list } = mountQueue(body, shell, t, announce, { fixed: { status: 'spam', site: shell.site }, heading: t.spamFolder, nested: true });
       return list();
     }
   }
