@@ -127,3 +127,11 @@ test('a Parley export posted as JSON imports too', async () => {
   expect(res.body).toEqual({ imported: 8, skipped: 0, errors: [] });
   expect(await threadShape(t, fresh, '/2023/11/elections-budget/')).toEqual(await threadShape(t, site, '/2023/11/elections-budget/'));
 });
+
+test('the endpoint is in the OpenAPI document', async () => {
+  const res = await request(t.app).get('/api/v1/openapi.json');
+  expect(res.status).toBe(200);
+  const op = res.body.paths['/api/v1/moderation/sites/{site}/import'].post;
+  expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '413', '415']));
+  expect(op.parameters.find((p: { name: string }) => p.name === 'format').schema.enum).toEqual(['wxr', 'disqus', 'parley']);
+});
