@@ -1,5 +1,6 @@
 /**
- * `npm run eval:spam [-- --corpus path.jsonl --folds 5 --approach name --verbose]`
+ * `npm run eval:spam [-- --corpus path.jsonl --folds 5 --approach name --threshold 0.9 --hold 0.3 --fit --verbose]`
+ * (--fit prints the Platt slope and offset fitted on the random folds; --verbose every misjudged comment)
  *
  * Replays labelled corpora (JSON lines: {label: "spam"|"ham", name, email, website, body, topic?}) through
  * the moderation rules and the spam classifier, the way a new comment meets them, and prints per corpus,
