@@ -2,6 +2,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { AppError, errors } from '../http/AppError';
+import { toAppError } from '../http/errorMiddleware';
 import { authenticateApiKey, currentModerator, requireModerator } from '../http/moderatorAuth';
 import { assertLoginLinkUsable, consumeLoginLink, requestSignInLink } from './authLoginLinks';
 import {
@@ -129,9 +130,11 @@ export function consoleAuthRouter(ctx: AppContext): Router {
 
   /** Errors of the sign-in pages are pages too, in the page's language, with the right status. */
   const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
-    if (!(err instanceof AppError) || !PAGE_PATHS.test(req.path)) return next(err);
-    if (err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
-    sendAuthPage(res, err.status, renderAuthErrorPage(consoleLanguage(req), err.status, err.message));
+    // Library errors too (a form over the size limit is a 413 page); unknown ones go on to be logged as 500s.
+    const known = PAGE_PATHS.test(req.path) && !res.headersSent ? toAppError(err) : undefined;
+    if (!known || known.code === 'internal' || known.code === 'unavailable') return next(err);
+    if (known.retryAfter !== undefined) res.setHeader('Retry-After', String(known.retryAfter));
+    sendAuthPage(res, known.status, renderAuthErrorPage(consoleLanguage(req), known.status, known.message));
   };
   router.use(pageErrors);
   return router;

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from './AppError';
 
 /** Errors from libraries, translated to our codes. Anything unknown becomes a logged `internal`. */
-function toAppError(err: unknown): AppError | undefined {
+export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; code?: string; status?: number; name?: string; message?: string };
   // body-parser (express.json / urlencoded)

@@ -203,3 +203,20 @@ test('a malformed address gets the sign-in page with an error (400), in French w
   expect(res.text).not.toContain('not an address');
   expect(await t.ctx.prisma.job.count({ where: { kind: 'send_sign_in_link' } })).toBe(jobsBefore);
 });
+
+test('oversized or odd posts to the sign-in routes get error pages, never a 500', async () => {
+  const big = await request(t.app).post('/admin/login').set('X-Forwarded-For', freshIp()).type('form').send({ email: `${'a'.repeat(5000)}@example.org` });
+  expect(big.status).toBe(413);
+  expect(big.type).toBe('text/html');
+  const json = await request(t.app).post('/admin/login').set('X-Forwarded-For', freshIp()).send({ email: mod.email });
+  expect(json.status).toBe(400);
+  expect(json.type).toBe('text/html');
+  const keyJson = await request(t.app).post('/admin/login/key').set('X-Forwarded-For', freshIp()).send({ key: mod.apiKey });
+  expect(keyJson.status).toBe(400);
+  const arrays = await request(t.app).post('/admin/login').set('X-Forwarded-For', freshIp()).type('form').send('email=a%40b.example&email=c%40d.example');
+  expect(arrays.status).toBe(400);
+  const hostileNext = await request(t.app).post('/admin/login').set('X-Forwarded-For', freshIp()).type('form').send({ email: 'x@example.org', next: '/admin"><script>alert(1)</script>' });
+  expect(hostileNext.status).toBe(200);
+  expect(hostileNext.text).not.toContain('<script>');
+  expect(hostileNext.text).toContain('name="next" value="/admin"');
+});
