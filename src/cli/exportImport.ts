@@ -51,7 +51,12 @@ export async function exportCommand(ctx: AppContext, args: string[], io: CliIo):
   try {
     if (!values.file) {
       if (io.stdout) {
-        await pipeline(Readable.from(reported()), io.stdout, { end: false });
+        try {
+          await pipeline(Readable.from(reported()), io.stdout, { end: false });
+        } catch (err) {
+          // The reader went away (`parley export site | head`): not an error worth a message.
+          if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+        }
       } else {
         const parts: string[] = [];
         for await (const text of reported()) parts.push(text);

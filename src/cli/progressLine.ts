@@ -24,7 +24,8 @@ export function progressLine(
   const now = opts.now ?? Date.now;
   const started = now();
   const interval = sink.isTTY ? 200 : sink.intervalMs ?? 5000;
-  let last = -Infinity;
+  // A terminal shows the line at once; a log gets its first line only after one interval (a short run prints none).
+  let last = sink.isTTY ? -Infinity : started;
   let drawn = 0;
 
   const render = (done: number, position: number | undefined) => {
