@@ -5,7 +5,7 @@ import { h } from './dom';
 import { createForm } from './form';
 import { AUTHOR_LINK_REL, safeHttpUrl } from './links';
 import { cleanHtml } from './sanitize';
-import { editable, forgetMine, ownerTokens, rememberMine, savedSort, saveSort, SORTS, type Sort } from './storage';
+import { editable, forgetExpired, forgetMine, ownerTokens, rememberMine, savedSort, saveSort, SORTS, type Sort } from './storage';
 import { STRINGS } from './strings';
 import { CSS } from './styles';
 import { exactTime, relativeTime } from './time';
@@ -31,6 +31,7 @@ export function mountWidget(host: HTMLElement, cfg: WidgetConfig): void {
   adoptStyles(root);
   const t = STRINGS[cfg.lang];
   const api = createApi(cfg.apiBase, cfg.site);
+  forgetExpired(cfg.site);
 
   const replyLists = new Map<string, { list: HTMLElement; depth: number }>();
   let total = 0;

@@ -63,6 +63,13 @@ export function editable(site: string, id: string): [string, string] | null {
   return Array.isArray(e) && typeof e[0] === 'string' && e[1] > Date.now() ? [e[0], String(e[2] ?? '')] : null;
 }
 
+/** Drops entries whose window has closed (their text and token are of no more use here). */
+export function forgetExpired(site: string): void {
+  const m = mine(site);
+  const kept = Object.entries(m).filter(([, e]) => Array.isArray(e) && e[1] > Date.now());
+  if (kept.length !== Object.keys(m).length) write(mineKey(site), kept.length ? Object.fromEntries(kept) : null);
+}
+
 export function forgetMine(site: string, id: string): void {
   const m = mine(site);
   delete m[id];
