@@ -284,6 +284,8 @@ export class CommentList {
           null,
           h('dt', null, t.email),
           h('dd', null, c.email),
+          h('dt', null, t.website),
+          h('dd', null, safeHttpUrl(c.website) ? h('a', { href: safeHttpUrl(c.website)!, rel: 'nofollow noopener noreferrer', target: '_blank' }, c.website!) : t.none),
           h('dt', null, t.ip),
           h('dd', null, c.ip ?? t.none),
           h('dt', null, t.userAgent),

@@ -10,6 +10,8 @@ import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(__dirname, '..');
 export const CONSOLE_DIR = path.join(root, 'dist/console');
+/** Gzipped size the console's script may reach: small enough to load at once on a phone. */
+export const CONSOLE_BUDGET_BYTES = 32 * 1024;
 
 export interface ConsoleBuildReport {
   files: { file: string; bytes: number; gzipBytes: number }[];
