@@ -188,35 +188,8 @@ export function forgetCachedBans(ctx: AppContext, siteId: string): void {
   banCache.forget(ctx.prisma, siteId);
 }
 
-/** How far back a repeated body counts: a spam wave is days, not years. */
+/** How far back a repeated body counts (RuleInput.history.repeatedBodyPages): a spam wave is days, not years. */
 const REPEAT_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
-
-/**
- * Spam evidence from the site's stored comments (RuleInput.history), one round trip:
- * - repeatedBodyPages: other pages with a comment of the same fingerprint in the last 30 days
- *   (index Comment(siteId, fingerprint, createdAt), migration 20261201020000_spam_evidence);
- * - authorSpamCount: this email's comments a moderator confirmed as spam (trainedAs = 'spam'),
- *   never the filter's own verdicts, so one misfiled comment does not condemn its author for ever.
- * Perf: both are plain sub-selects and can be folded into the write path's single statement.
- */
-export async function loadCommentHistory(
-  ctx: AppContext,
-  siteId: string,
-  pageId: string | null,
-  fingerprint: string,
-  email: string,
-  now: Date,
-): Promise<CommentHistory> {
-  const since = new Date(now.getTime() - REPEAT_WINDOW_MS);
-  const rows = await ctx.prisma.$queryRaw<{ repeatedBodyPages: number; authorSpamCount: number }[]>`
-    SELECT
-      (SELECT count(DISTINCT "pageId")::int FROM "Comment"
-        WHERE "siteId" = ${siteId} AND "fingerprint" = ${fingerprint} AND "createdAt" > ${since}
-          AND "pageId" IS DISTINCT FROM ${pageId}::uuid AND "status" <> 'deleted') AS "repeatedBodyPages",
-      (SELECT count(*)::int FROM "Comment"
-        WHERE "siteId" = ${siteId} AND "email" = ${email.trim()} AND "status" = 'spam' AND "trainedAs" = 'spam') AS "authorSpamCount"`;
-  return rows[0] ?? NO_HISTORY;
-}
 
 /** The flood counters of a new comment, per IP and per email, shared by every instance through the RateLimit table. */
 function floodCounters(input: NewCommentInput): Array<{ key: string; limit: RateLimit }> {

@@ -92,6 +92,23 @@ describe('"Not spam" teaches the filter at once', () => {
   });
 });
 
+describe('evidence from the site\'s history', () => {
+  test('the same text on a third page waits, and so does an author a moderator confirmed as spam', async () => {
+    const site = await createSite(t.ctx, { settings: { mode: 'post' } });
+    const mod = await createModerator(t.ctx, { siteIds: [site] });
+    const body = 'Earn from home with our simple plan, message me and I will show you how it works.';
+    expect((await submit(site, { body })).status).toBe('approved');
+    expect((await submit(site, { body })).status).toBe('approved');
+    const third = await submit(site, { body });
+    expect(third).toMatchObject({ status: 'pending', reasons: ['repeated_body:3_pages'] });
+
+    const marked = await submit(site, { email: 'wave@example.org', body: 'Something else entirely, posted once.' });
+    await act(mod.apiKey, marked.id, 'spam');
+    const again = await submit(site, { email: 'wave@example.org', body: 'A new text from the same address.' });
+    expect(again).toMatchObject({ status: 'pending', reasons: ['known_spam_author:1'] });
+  });
+});
+
 describe('one account cannot poison the filter', () => {
   test('a moderator marking 150 good comments as spam in a day moves the model by its daily allowance only', async () => {
     const { site } = await trainedSite(30);

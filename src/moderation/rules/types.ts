@@ -22,7 +22,7 @@ export type FormTiming =
   | { kind: 'invalid' }
   | { kind: 'valid'; renderedAt: Date };
 
-/** Evidence from the site's stored comments, read at submission (see loadCommentHistory in evaluateNewComment.ts). */
+/** Evidence from the site's stored comments, read with the submission (src/moderation/submissionContext.ts). */
 export interface CommentHistory {
   /** Other pages of the site that received a comment with the same text (fingerprint) in the last 30 days. */
   repeatedBodyPages: number;
