@@ -25,6 +25,7 @@ const TEXT = {
     errors: { 400: 'Invalid link', 404: 'Not found', 410: 'Link expired' } as Record<number, string>,
     invalid: 'This link is not valid.',
     expired: 'This link has expired. The newest reply email has a fresh one.',
+    gone: 'The comment this link was sent for no longer exists.',
   },
   fr: {
     title: 'Vos courriels de réponse',
@@ -39,6 +40,7 @@ const TEXT = {
     errors: { 400: 'Lien non valide', 404: 'Introuvable', 410: 'Lien expiré' } as Record<number, string>,
     invalid: 'Ce lien n’est pas valide.',
     expired: 'Ce lien a expiré. Le courriel de réponse le plus récent en contient un nouveau.',
+    gone: 'Le commentaire pour lequel ce lien a été envoyé n’existe plus.',
   },
 };
 type Lang = keyof typeof TEXT;
@@ -128,7 +130,7 @@ async function withErrorPage(res: Response, lang: Lang, work: () => Promise<void
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     const t = TEXT[lang];
-    const message = err.status === 410 ? t.expired : err.status === 400 ? t.invalid : err.message;
+    const message = err.status === 410 ? t.expired : err.status === 400 ? t.invalid : err.status === 404 ? t.gone : err.message;
     send(res, err.status, lang, t.errors[err.status] ?? t.errors[400], `<p>${escapeHtml(message)}</p>`);
   }
 }
