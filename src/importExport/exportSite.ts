@@ -184,7 +184,11 @@ async function* wxrExport(ctx: AppContext, db: PoolClient, siteId: string, count
 		<title>${cdata(page.title ?? page.key)}</title>
 		<link>${xmlText(link)}</link>
 		<pubDate>${page.createdAt.toUTCString()}</pubDate>
+		<dc:creator>${cdata('parley')}</dc:creator>
 		<guid isPermaLink="false">${xmlText(link)}</guid>
+		<description></description>
+		<content:encoded>${cdata('')}</content:encoded>
+		<excerpt:encoded>${cdata('')}</excerpt:encoded>
 		<wp:post_id>${postId}</wp:post_id>
 		<wp:post_date>${cdata(wpDate(page.createdAt))}</wp:post_date>
 		<wp:post_date_gmt>${cdata(wpDate(page.createdAt))}</wp:post_date_gmt>

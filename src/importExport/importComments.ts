@@ -79,8 +79,9 @@ export async function importComments(ctx: AppContext, records: AsyncIterable<Imp
     opts.onProgress?.({ comments: state.read, phase: 'done' });
     return summary;
   } finally {
-    if (!committed) await client.query('ROLLBACK').catch(() => {});
-    client.release();
+    // A connection whose rollback fails is broken: the pool must drop it rather than lend it again.
+    const broken = committed ? undefined : await client.query('ROLLBACK').then(() => undefined, (err: Error) => err);
+    client.release(broken);
   }
 }
 
