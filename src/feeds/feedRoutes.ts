@@ -4,16 +4,19 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { readFromReplica } from '../db/readReplica';
 import { errors } from '../http/AppError';
+import { queryText } from '../http/fields';
 import { parseInput } from '../http/validate';
 import { findSite } from '../sites/siteRepository';
 import { renderAtom, type FeedComment } from './renderAtom';
 
+const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** How many comments a feed lists, newest first. */
 export const FEED_SIZE = 50;
 /** A feed is rebuilt at most this often per instance (and on an erasure); clients revalidate with the ETag. */
 const CACHE_MS = 15_000;
 
-const feedQuery = z.object({ page: z.string().min(1, 'page must not be empty.').max(512, 'page must be at most 512 characters.').optional() });
+// The thread endpoint's rules for a page key (no NUL, well-formed text, at most 512 characters).
+const feedQuery = z.object({ page: queryText('page', 512).refine((v) => v.length > 0, 'page must not be empty.').optional() });
 
 interface CachedFeed {
   xml: string;
@@ -47,7 +50,7 @@ export function feedRouter(ctx: AppContext): Router {
   router.get('/feeds/:file', async (req: Request<{ file: string }>, res) => {
     const match = /^(.+)\.atom$/.exec(req.params.file);
     if (!match) throw errors.notFound('Feed');
-    const site = await findSite(ctx, match[1]);
+    const site = SITE_ID.test(match[1]) ? await findSite(ctx, match[1]) : null;
     if (!site) throw errors.notFound('Site');
     const { page } = parseInput(feedQuery, req.query);
     const key = `${site.id}\n${page ?? ''}`;

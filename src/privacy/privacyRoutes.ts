@@ -21,6 +21,11 @@ function adminSites(moderator: AuthenticatedModerator, only?: string): string[] 
   return sites;
 }
 
+/** Site ids are slugs; anything else is simply not a site (and never reaches the database). */
+async function findPublicSite(ctx: AppContext, siteId: string) {
+  return /^[a-z0-9][a-z0-9-]{0,62}$/.test(siteId) ? findSite(ctx, siteId) : null;
+}
+
 function sendPage(res: Response, status: number, html: string) {
   res.status(status).type('html').setHeader('Cache-Control', 'no-store').send(html);
 }
@@ -74,7 +79,7 @@ export function privacyRouter(ctx: AppContext): Router {
 
   router.get('/privacy/:site', async (req: Request<{ site: string }>, res) => {
     const lang = pickLang(req.query.lang, req.get('accept-language'));
-    const site = await findSite(ctx, req.params.site);
+    const site = await findPublicSite(ctx, req.params.site);
     if (!site) throw errors.notFound('Site');
     sendPage(res, 200, requestFormPage(lang, site));
   });
@@ -82,7 +87,7 @@ export function privacyRouter(ctx: AppContext): Router {
   router.post('/privacy/:site', form, async (req: Request<{ site: string }>, res) => {
     const lang = pickLang(req.query.lang, req.get('accept-language'));
     const t = STRINGS[lang];
-    const site = await findSite(ctx, req.params.site);
+    const site = await findPublicSite(ctx, req.params.site);
     if (!site) throw errors.notFound('Site');
     const parsed = requestBody.safeParse(req.body ?? {});
     if (!parsed.success) {

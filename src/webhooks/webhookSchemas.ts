@@ -1,11 +1,9 @@
 import { z } from 'zod';
+import { text } from '../http/fields';
 import { WEBHOOK_EVENTS } from './enqueueWebhookEvent';
 
 export const webhookBodySchema = z.object({
-  url: z
-    .string({ error: 'URL is required.' })
-    .trim()
-    .max(2000, 'URL must be at most 2000 characters.')
+  url: text('URL', 2000)
     .refine((v) => {
       try {
         const u = new URL(v);
@@ -13,7 +11,9 @@ export const webhookBodySchema = z.object({
       } catch {
         return false;
       }
-    }, 'Enter an http(s) URL without credentials.'),
+    }, 'Enter an http(s) URL without credentials.')
+    // Stored and used as the URL parser writes it (odd characters percent-encoded).
+    .transform((v) => new URL(v).toString()),
   events: z
     .array(z.enum(WEBHOOK_EVENTS, { error: `Events are ${WEBHOOK_EVENTS.join(', ')}.` }), { error: 'Events must be a list.' })
     .min(1, 'Choose at least one event.')
