@@ -54,7 +54,9 @@ export async function loadCommentContext(ctx: AppContext, moderator: Authenticat
       take: CONTEXT_AUDIT_LIMIT,
       include: { moderator: { select: { id: true, name: true } } },
     }),
-    ctx.prisma.comment.findMany({
+    // An erased (or imported address-less) comment has no address: it has no "other comments" either,
+    // rather than every such comment on the site.
+    row.email.trim() === '' ? Promise.resolve([]) : ctx.prisma.comment.findMany({
       // Addresses are stored as typed: Jane@ and jane@ are one author. One page view, not a hot path.
       where: { siteId: row.siteId, email: { equals: row.email.trim(), mode: 'insensitive' }, id: { not: row.id } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -116,6 +116,10 @@ describe('erasure', () => {
     expect(JSON.stringify(owned.body)).not.toContain(held.id);
     const rows = await t.ctx.prisma.comment.findMany({ where: { id: { in: [first.id, held.id] } } });
     for (const c of rows) expect(c).toEqual(expect.objectContaining({ email: '', name: 'Deleted reader', website: null, ip: null, userAgent: null, notifyReplies: false }));
+    // The console's view of it: no address, and erased comments are not grouped as one author.
+    const context = await request(t.app).get(`/api/v1/moderation/comments/${first.id}/context`).set(auth(admin.apiKey)).expect(200);
+    expect(context.body.authorComments).toEqual([]);
+    expect(JSON.stringify(context.body).toLowerCase()).not.toContain(lower);
     // The audit log records the erasure, naming no address.
     const audit = await request(t.app).get(`/api/v1/moderation/audit?site=${site}`).set(auth(admin.apiKey)).expect(200);
     expect(JSON.stringify(audit.body).toLowerCase()).not.toContain(lower);
