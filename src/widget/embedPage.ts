@@ -74,7 +74,7 @@ ${c.status === 'pending' && html`<p class="pd">${t.awaiting}</p>`}
 ${input.editing === c.id && own.has(c.id) ? editForm(input, t, c.id, input.editText ?? own.get(c.id)!) : html`<div class="tx">${raw(c.html)}</div>`}
 <div class="acts">${canReply && html`<a class="lk" href="${embedHref(siteId, query, { replyTo: c.id })}#parley-respond" aria-label="${t.replyTo(c.name)}">${t.reply}</a>`}
 ${c.status === 'approved' && html`<a class="lk" href="${permalink(input, c.id)}" target="_top">${t.link}</a>`}
-${own.has(c.id) && html`<a class="lk" href="${embedHref(siteId, query, { edit: c.id })}#parley-${c.id}">${t.edit}</a>
+${own.has(c.id) && input.editing !== c.id && input.deleting !== c.id && html`<a class="lk" href="${embedHref(siteId, query, { edit: c.id })}#parley-${c.id}">${t.edit}</a>
 <a class="lk" href="${embedHref(siteId, query, { delete: c.id })}#parley-${c.id}">${t.del}</a>`}</div>
 ${input.deleting === c.id && own.has(c.id) && deleteForm(input, t, c.id)}
 ${replyTarget?.id === c.id && form}
