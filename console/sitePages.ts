@@ -4,7 +4,8 @@ import { h } from './dom';
 import { siteNav, type Shell, type SiteSection } from './layout';
 import { mountQueue } from './queuePage';
 import type { CommentList } from './commentList';
-import type { Strings } from './strings';
+import { describeReason } from './reasons';
+import type { Lang, Strings } from './strings';
 import { formatDate } from './time';
 
 type Announce = (s: string) => void;
@@ -40,7 +41,7 @@ export async function mountSitePage(main: HTMLElement, shell: Shell, t: Strings,
   const base = `/api/v1/moderation/sites/${enc(shell.site)}`;
   switch (section) {
     case 'settings':
-      await settingsPage(body, base, t, announce);
+      await settingsPage(body, base, t, shell.lang, announce);
       return null;
     case 'origins':
       await originsPage(body, base, shell, t, announce);
@@ -90,7 +91,7 @@ async function loadOrReport<T>(body: HTMLElement, t: Strings, path: string): Pro
   }
 }
 
-async function settingsPage(body: HTMLElement, base: string, t: Strings, announce: Announce): Promise<void> {
+async function settingsPage(body: HTMLElement, base: string, t: Strings, lang: Lang, announce: Announce): Promise<void> {
   body.append(h('h1', null, t.siteSettings));
   const [siteRes, res] = await Promise.all([
     api<{ site: SiteInfo }>('GET', base).catch(() => null),
@@ -185,7 +186,37 @@ async function settingsPage(body: HTMLElement, base: string, t: Strings, announc
     status.textContent = t.saved;
     announce(t.saved);
   });
-  body.append(form);
+  body.append(form, rulesTry(base, t, lang));
+}
+
+/** "Try the rules": the saved settings judge a sample comment (POST …/rules/test stores nothing). */
+function rulesTry(base: string, t: Strings, lang: Lang): HTMLElement {
+  const text = h('textarea', { rows: 3 });
+  const name = h('input', { type: 'text', autocomplete: 'off' });
+  const out = h('div', { class: 'try-result', role: 'status' });
+  const form = h(
+    'form',
+    { class: 'settings', 'aria-labelledby': 'h-try' },
+    h('h2', { id: 'h-try' }, t.tryTitle),
+    h('p', { class: 'hint' }, t.tryHelp),
+    field('try-body', t.set_limitBody, text),
+    field('try-name', t.name, name),
+    h('button', { type: 'submit' }, t.tryButton),
+    out,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const r = await api<{ status: string; reasons: string[] }>('POST', `${base}/rules/test`, { body: text.value, ...(name.value.trim() ? { name: name.value.trim() } : {}) });
+      out.replaceChildren(
+        h('p', null, h('strong', null, t.tryOutcome(t[`st_${r.status}` as 'st_pending'] ?? r.status))),
+        r.reasons.length ? h('ul', null, r.reasons.map((code) => h('li', { 'data-code': code }, describeReason(code, lang)))) : h('p', null, t.noReasons),
+      );
+    } catch (err) {
+      out.replaceChildren(h('p', { class: 'error' }, failureText(t, err)));
+    }
+  });
+  return form;
 }
 
 async function originsPage(body: HTMLElement, base: string, shell: Shell, t: Strings, announce: Announce): Promise<void> {

@@ -250,6 +250,10 @@ describeBrowser('the moderation console', () => {
     const stored = await h.t.ctx.prisma.site.findUniqueOrThrow({ where: { id: s }, select: { name: true, settings: true } });
     expect(stored.name).toBe('The Daily Admin');
     expect(stored.settings).toMatchObject({ mode: 'post', maxLinks: 4, holdWords: ['casino', 'lottery'] });
+    // Try the saved rules on a sample: held for the hold word, in plain words.
+    await page.getByRole('form', { name: 'Try the rules' }).getByLabel('Comment').fill('Win big at the casino tonight');
+    await page.getByRole('button', { name: 'Try', exact: true }).click();
+    await page.locator('.try-result li[data-code="hold_word:casino"]', { hasText: 'It contains the hold word “casino”.' }).waitFor();
     // A value out of range is refused with the server's words, and nothing changes.
     await page.getByLabel('Hold comments with more links than').fill('1000');
     await page.getByRole('button', { name: 'Save' }).click();
