@@ -76,3 +76,14 @@ test.each<[ImportFormat, string]>([['wxr', 'wordpress.xml'], ['disqus', 'disqus.
     expect(plain(await read(7))).toEqual(plain(whole));
   },
 );
+
+test('entity bombs and external entities are refused, never expanded', async () => {
+  const bomb = `<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss><channel><item><link>https://a.example/x/</link><wp:comment><wp:comment_id>1</wp:comment_id>
+<wp:comment_content>&lol2; &xxe;</wp:comment_content></wp:comment></item></channel></rss>`;
+  const read = async () => {
+    for await (const _ of recordsFrom('wxr', [bomb]));
+  };
+  await expect(read()).rejects.toThrow(/line 4, column \d+: undefined entity/);
+});
