@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { AppError } from '../http/AppError';
 import { consumeRateLimits } from '../http/rateLimit';
+import { floodKeyForIp } from '../moderation/evaluateNewComment';
 import { enqueueJob } from '../notifications/queue';
 import { eraseReaderData, type EraseMode } from './eraseReaderData';
 import { PRIVACY_LINK_TTL_MS, verifyPrivacyToken } from './privacyLinks';
@@ -25,7 +26,8 @@ export async function createPrivacyRequest(ctx: AppContext, req: { siteId: strin
     ctx.pool,
     [
       { key: `privacy:email:${privacyEmailKey(ctx.secretKey, address)}`, limit: PRIVACY_LIMITS.perAddress },
-      ...(req.ip ? [{ key: `privacy:ip:${req.ip}`, limit: PRIVACY_LIMITS.perIp }] : []),
+      // An IPv6 /64 counts as one client, as for comment floods.
+      ...(req.ip ? [{ key: `privacy:ip:${floodKeyForIp(req.ip)}`, limit: PRIVACY_LIMITS.perIp }] : []),
     ],
     now,
   );
