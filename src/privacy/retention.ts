@@ -14,6 +14,8 @@ export const KEEP_DEAD_JOBS_DAYS = 30;
 export const KEEP_WEBHOOK_DELIVERIES_DAYS = 30;
 /** Sign-in links are single-use and short-lived; a day after use or expiry they are no use to anyone. */
 export const KEEP_LOGIN_LINKS_DAYS = 1;
+/** Longer than the longest rate-limit window (a site's flood window is at most 86 400 s). */
+export const KEEP_RATE_LIMITS_DAYS = 2;
 
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -31,6 +33,7 @@ export interface RetentionResult {
   requestsDeleted: number;
   deliveriesDeleted: number;
   loginLinksDeleted: number;
+  rateLimitsDeleted: number;
 }
 
 /** What the sweep does, callable directly (tests, the CLI). Times come from ctx.now(), so the test clock drives it. */
@@ -55,6 +58,9 @@ export async function runRetentionSweep(ctx: AppContext): Promise<RetentionResul
     `DELETE FROM "WebhookDelivery" WHERE "status" <> 'pending' AND "createdAt" < $1`,
     before(KEEP_WEBHOOK_DELIVERIES_DAYS),
   );
+  // Rate-limit counters whose window ended (windows are at most a day long): a new hit starts afresh anyway,
+  // and the keys hold IPs and digests of addresses.
+  const rateLimitsDeleted = await ctx.prisma.$executeRawUnsafe(`DELETE FROM "RateLimit" WHERE "windowStart" < $1`, before(KEEP_RATE_LIMITS_DAYS));
   let loginLinksDeleted = 0;
   // The console's sign-in links (src/console), when that table exists in this database.
   const [exists] = await ctx.prisma.$queryRawUnsafe<{ t: string | null }[]>(`SELECT to_regclass('"LoginLink"')::text AS t`);
@@ -64,7 +70,7 @@ export async function runRetentionSweep(ctx: AppContext): Promise<RetentionResul
       before(KEEP_LOGIN_LINKS_DAYS),
     );
   }
-  return { commentsCleared, jobsDeleted, requestsDeleted, deliveriesDeleted, loginLinksDeleted };
+  return { commentsCleared, jobsDeleted, requestsDeleted, deliveriesDeleted, loginLinksDeleted, rateLimitsDeleted };
 }
 
 /** The job: sweep, then queue tomorrow's (shortly after midnight UTC). */

@@ -26,7 +26,7 @@ test('IP and user agent go from comments older than IP_RETENTION_DAYS, and only 
   expect((await t.ctx.prisma.comment.findUniqueOrThrow({ where: { id: recent.id } })).ip).toBeNull();
 });
 
-test('finished jobs, expired requests and used or expired sign-in links past their use go', async () => {
+test('finished jobs, expired requests, ended rate-limit windows and used or expired sign-in links past their use go', async () => {
   const now = t.clock.now;
   const ago = (days: number) => new Date(now.getTime() - days * DAY);
   await t.ctx.prisma.job.createMany({
@@ -47,7 +47,10 @@ test('finished jobs, expired requests and used or expired sign-in links past the
       mod.id, ago(2), ago(2), ago(2), new Date(now.getTime() + 600_000),
     );
   }
+  await t.ctx.prisma.rateLimit.createMany({ data: [{ key: 'comment:ip:old', windowStart: ago(3), count: 4 }, { key: 'comment:ip:now', windowStart: now, count: 1 }] });
   const result = await runRetentionSweep(t.ctx);
+  expect(result.rateLimitsDeleted).toBe(1);
+  expect((await t.ctx.prisma.rateLimit.findMany()).map((r) => r.key)).toEqual(['comment:ip:now']);
   expect(result.jobsDeleted).toBe(2);
   expect(await t.ctx.prisma.job.count({ where: { payload: { path: ['commentId'], equals: 'y' } } })).toBe(1);
   expect(await t.ctx.prisma.job.count({ where: { status: 'queued' } })).toBeGreaterThanOrEqual(1);
