@@ -118,6 +118,7 @@ export function mountWidget(host: HTMLElement, cfg: WidgetConfig): void {
       } else say(err instanceof ApiError && err.code !== 'network' ? err.message : t.sendError, true);
     };
     function startEdit() {
+      if (!text.isConnected) return; // already editing
       const mine = editable(cfg.site, c.id);
       if (!mine) return refused(new ApiError(403, 'forbidden', ''));
       const box = h('textarea', { rows: 5, 'aria-label': t.comment });
@@ -160,6 +161,7 @@ export function mountWidget(host: HTMLElement, cfg: WidgetConfig): void {
       box.focus();
     }
     function askDelete() {
+      if (acts.nextElementSibling?.getAttribute('role') === 'group') return; // already asking
       const mine = editable(cfg.site, c.id);
       if (!mine) return refused(new ApiError(403, 'forbidden', ''));
       const ask = h(
