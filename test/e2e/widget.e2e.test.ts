@@ -178,7 +178,8 @@ describeBrowser('the embedded widget', () => {
       await expectText(page, '#parley-count', '0 commentaire');
       await expectText(page, '#parley-reply-title', 'Laisser un commentaire');
       await expectText(page, 'label[for="parley-email"]', /Courriel/);
-      await expectText(page, '#parley-note', 'Votre adresse courriel ne sera pas publiée. Les champs obligatoires sont indiqués avec *');
+      await expectText(page, '#parley-note', 'Votre adresse courriel ne sera pas publiée. Les champs obligatoires sont indiqués avec * Vos données');
+      expect(await page.locator('#parley-note a').getAttribute('href')).toMatch(new RegExp(`/privacy/${site}\\?lang=fr$`));
       await expectText(page, 'button[type=submit]', 'Publier le commentaire');
       await page.click('button[type=submit]');
       await expectText(page, '#parley-err-name', 'Ce champ est obligatoire.');
