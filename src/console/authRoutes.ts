@@ -74,7 +74,7 @@ export function consoleAuthRouter(ctx: AppContext): Router {
       if (!(err instanceof AppError) || err.code !== 'unauthorized') throw err;
       return sendAuthPage(res, 401, renderSignInPage({ lang, next, error: err.message, errorField: 'key' }));
     }
-    const token = await createConsoleSession(ctx, { moderatorId: found.moderator.id, apiKeyId: found.apiKeyId });
+    const token = await createConsoleSession(ctx, { moderatorId: found.moderator.id, apiKeyId: found.apiKeyId, previousToken: readSessionCookie(req) });
     ctx.log.info({ moderatorId: found.moderator.id, via: 'key' }, 'console sign-in');
     setSessionCookie(ctx, res, token);
     res.setHeader('Cache-Control', 'no-store');
@@ -89,7 +89,7 @@ export function consoleAuthRouter(ctx: AppContext): Router {
 
   router.post('/admin/login/:token', sameOriginForm, form, async (req: Request<{ token: string }>, res) => {
     const { moderatorId } = await consumeLoginLink(ctx, req.params.token);
-    const token = await createConsoleSession(ctx, { moderatorId, apiKeyId: null });
+    const token = await createConsoleSession(ctx, { moderatorId, apiKeyId: null, previousToken: readSessionCookie(req) });
     ctx.log.info({ moderatorId, via: 'email' }, 'console sign-in');
     setSessionCookie(ctx, res, token);
     res.setHeader('Cache-Control', 'no-store');

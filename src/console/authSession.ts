@@ -57,13 +57,19 @@ export function clearSessionCookie(ctx: AppContext, res: Response): void {
   res.clearCookie(SESSION_COOKIE, cookieOptions(ctx));
 }
 
-/** Starts a session; returns the token for the cookie (shown to nobody else, stored only hashed). */
+/**
+ * Starts a session; returns the token for the cookie (shown to nobody else, stored only hashed). The
+ * browser's previous session, if its cookie came along, ends: the new cookie replaces it anyway.
+ */
 export async function createConsoleSession(
   ctx: AppContext,
-  opts: { moderatorId: string; apiKeyId: string | null },
+  opts: { moderatorId: string; apiKeyId: string | null; previousToken?: string | null },
 ): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url');
   const now = ctx.now();
+  if (opts.previousToken) {
+    await ctx.prisma.consoleSession.updateMany({ where: { tokenHash: hashSessionToken(opts.previousToken), revokedAt: null }, data: { revokedAt: now } });
+  }
   // Housekeeping at sign-in (rare), so rows never pile up: this moderator's sessions and links that
   // ended more than a month ago go. Recent ones stay for the record (who was signed in when).
   const monthAgo = new Date(now.getTime() - 30 * 24 * 3600 * 1000);

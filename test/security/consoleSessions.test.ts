@@ -53,6 +53,14 @@ describe('signing in with an API key', () => {
     expect(String(res.headers['set-cookie'])).toMatch(/parley_session=[^;]+;.*Secure/);
   });
 
+  test("signing in again from the same browser ends that browser's previous session", async () => {
+    const first = await signInWithKey(t.app, modA.apiKey, freshIp());
+    const again = await request(t.app).post('/admin/login/key').set('Cookie', first.cookie).set('X-Forwarded-For', freshIp()).type('form').send({ key: modA.apiKey }).expect(303);
+    expect(sessionCookieFrom(again)).not.toBe(first.cookie);
+    expect((await request(t.app).get('/api/v1/moderation/me').set('Cookie', first.cookie)).status).toBe(401);
+    await request(t.app).get('/api/v1/moderation/me').set('Cookie', sessionCookieFrom(again)).expect(200);
+  });
+
   test('a safe next path is kept; another origin is not', async () => {
     const to = (next: string) =>
       request(t.app).post('/admin/login/key').set('X-Forwarded-For', freshIp()).type('form').send({ key: modA.apiKey, next }).then((r) => r.headers.location);
