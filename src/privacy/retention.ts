@@ -73,11 +73,11 @@ export async function runRetentionSweep(ctx: AppContext): Promise<RetentionResul
   return { commentsCleared, jobsDeleted, requestsDeleted, deliveriesDeleted, loginLinksDeleted, rateLimitsDeleted };
 }
 
-/** The job: sweep, then queue tomorrow's (shortly after midnight UTC). */
+/** The job: queue tomorrow's (shortly after midnight UTC) first, so a sweep that fails does not end the chain; then sweep. */
 export async function runRetentionJob(run: JobRun): Promise<JobOutcome> {
-  const result = await runRetentionSweep(run.ctx);
-  run.ctx.log.info({ retention: result }, 'retention sweep done');
   const tomorrow = new Date(Date.parse(`${dayOf(run.ctx.now())}T00:05:00Z`) + DAY_MS);
   await scheduleRetentionSweep(run.ctx, tomorrow, { runAt: tomorrow });
+  const result = await runRetentionSweep(run.ctx);
+  run.ctx.log.info({ retention: result }, 'retention sweep done');
   return { type: 'done' };
 }
