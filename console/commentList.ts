@@ -154,7 +154,9 @@ export class CommentList {
       this.env.announce(failureText(t, err));
       return;
     }
-    this.markDone(entry, action, previous);
+    // Clicked with the mouse still over it: keep the row's height until the pointer leaves, so the
+    // next comment does not slide under the pointer (and a second click cannot land on it by surprise).
+    this.markDone(entry, action, previous, !advance && entry.el.matches(':hover'));
     this.env.announce(`${t[`done_${action}`]}: ${entry.c.name}`);
     if (advance) this.advanceFrom(entry);
   }
@@ -195,10 +197,10 @@ export class CommentList {
     this.setCurrent(next, true);
   }
 
-  private markDone(entry: Entry, action: Action | 'edit', previous: Status): void {
+  private markDone(entry: Entry, action: Action | 'edit', previous: Status, settle = false): void {
     entry.done = { action, previous };
     entry.selected = false;
-    this.renderDone(entry);
+    this.renderDone(entry, settle);
   }
 
   private async undo(entry: Entry): Promise<void> {
@@ -221,17 +223,23 @@ export class CommentList {
 
   // ---- rendering ----
 
-  private renderDone(entry: Entry): void {
+  private renderDone(entry: Entry, settle = false): void {
     const { t } = this.env;
     const { c, el } = entry;
     const done = entry.done!;
-    el.className = 'item done';
+    const ghost = settle ? h('div', { class: 'ghost', 'aria-hidden': 'true' }) : null;
+    if (ghost) {
+      ghost.append(...Array.from(el.childNodes));
+      ghost.inert = true;
+      el.addEventListener('mouseleave', () => entry.done === done && this.renderDone(entry), { once: true });
+    }
+    el.className = settle ? 'item done settling' : 'item done';
     if (this.entries[this.current] === entry) el.classList.add('current');
     el.setAttribute('aria-label', `${t[`done_${done.action}`]} · ${itemLabel(c.name, c.body)}`);
     const line = h('p', { class: 'done-line' }, h('strong', null, t[`done_${done.action}`]), ' · ', h('span', { class: 'author' }, c.name), ' · ', h('span', { class: 'snippet' }, firstWords(c.body)));
-    const children: Node[] = [line];
-    if (done.action !== 'edit') children.push(actionButton('Undo', t.undo, (e) => (e.stopPropagation(), void this.undo(entry)), { class: 'link' }));
-    el.replaceChildren(...children);
+    const row = h('div', { class: 'done-row' }, line);
+    if (done.action !== 'edit') row.append(actionButton('Undo', t.undo, (e) => (e.stopPropagation(), void this.undo(entry)), { class: 'link' }));
+    el.replaceChildren(row, ...(ghost ? [ghost] : []));
   }
 
   private render(entry: Entry): void {

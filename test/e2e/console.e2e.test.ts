@@ -149,6 +149,24 @@ describeBrowser('the moderation console', () => {
     await context.close();
   });
 
+  test('approving with a click keeps the next comment where it was until the pointer leaves the row', async () => {
+    const s = await h.site({ mode: 'pre' }, `mouse-${process.pid}`);
+    const mod = await createModerator(h.t.ctx, { siteIds: [s], name: 'Mia Mouse' });
+    for (const n of [1, 2]) await h.post(s, { page: '/mouse', name: `Clicker ${n}`, body: `A comment to click through, number ${n}, with a few more words to make it taller.` });
+    const { context, page, problems } = await signIn(mod.apiKey);
+    const items = queueItems(page);
+    await expect(items).toHaveCountSoon(2);
+    const yBefore = (await items.nth(1).boundingBox())!.y;
+    await items.nth(0).getByRole('button', { name: 'Approve' }).click();
+    await items.nth(0).getByRole('button', { name: 'Undo' }).waitFor();
+    expect((await items.nth(1).boundingBox())!.y).toBe(yBefore);
+    await page.mouse.move(5, 5);
+    await page.waitForFunction((y) => document.querySelectorAll('ul.queue > li')[1].getBoundingClientRect().y < y, yBefore);
+    expect(await items.nth(0).locator('.ghost').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test('bulk-approve 20 selected comments at once', async () => {
     const s = await h.site({ mode: 'pre' }, `bulk-${process.pid}`);
     const mod = await createModerator(h.t.ctx, { siteIds: [s], name: 'Bo Bulk' });
