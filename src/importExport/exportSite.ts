@@ -137,6 +137,12 @@ export class SiteNotFound extends Error {
   }
 }
 
+/**
+ * Comment meta carrying the comment's import key (or Parley id): WordPress keeps it as comment meta, and
+ * Parley's WXR reader uses it, so importing the file back (here or on another Parley) adds nothing twice.
+ */
+export const PARLEY_KEY_META = 'parley_key';
+
 /** WordPress has no "rejected": trash is where a refused comment goes there. */
 const WP_STATUS: Record<string, string> = { approved: '1', pending: '0', spam: 'spam', deleted: 'trash', rejected: 'trash' };
 
@@ -221,6 +227,10 @@ async function* wxrExport(ctx: AppContext, db: PoolClient, siteId: string, count
 			<wp:comment_type>${cdata('comment')}</wp:comment_type>
 			<wp:comment_parent>${c.parentId ? numbers.get(c.parentId) ?? 0 : 0}</wp:comment_parent>
 			<wp:comment_user_id>0</wp:comment_user_id>
+			<wp:commentmeta>
+				<wp:meta_key>${cdata(PARLEY_KEY_META)}</wp:meta_key>
+				<wp:meta_value>${cdata(c.importKey ?? `parley:${c.id}`)}</wp:meta_value>
+			</wp:commentmeta>
 		</wp:comment>`);
     }
     parts.push('\n\t</item>');

@@ -173,12 +173,10 @@ async function resolveAndInsert(client: PoolClient, opts: ImportOptions, site: I
   await q('ANALYZE import_comment');
   await q('ANALYZE import_page');
 
-  // 1. What an earlier run imported (same key), or, for Parley files, the same comment already on this site.
+  // 1. What an earlier run imported (same key), or, for files Parley wrote, the same comment already on this site.
   await q(`UPDATE import_comment c SET id = m.id, existing = true FROM "Comment" m WHERE m."siteId" = $1 AND m."importKey" = c.import_key`, [siteId]);
-  if (opts.format === 'parley') {
-    await q(`UPDATE import_comment c SET id = m.id, existing = true FROM "Comment" m
-             WHERE NOT c.existing AND m.id = c.pref_id AND m."siteId" = $1`, [siteId]);
-  }
+  await q(`UPDATE import_comment c SET id = m.id, existing = true FROM "Comment" m
+           WHERE NOT c.existing AND c.pref_id IS NOT NULL AND m.id = c.pref_id AND m."siteId" = $1`, [siteId]);
 
   // 2. A comment whose page (WordPress item, Disqus thread) is not in the file cannot be placed.
   const orphans = await q<{ n: string; msgs: string[] | null }>(

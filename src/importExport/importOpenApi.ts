@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { importParams, importQuerySchema, importResponseSchema } from './importRoutes';
+import { exportQuerySchema, importParams, importQuerySchema, importResponseSchema } from './importRoutes';
 
 /** The admin import endpoint in the OpenAPI document (called by src/http/openapi.ts). */
 export function registerImportPaths(registry: OpenAPIRegistry, errorSchema: z.ZodType, bearerName = 'apiKey'): void {
@@ -22,6 +22,17 @@ export function registerImportPaths(registry: OpenAPIRegistry, errorSchema: z.Zo
     responses: {
       200: { description: 'Imported', content: { 'application/json': { schema: importResponseSchema } } },
       ...Object.fromEntries([400, 401, 403, 413, 415].map((c) => [String(c), { description: 'Error', content: { 'application/json': { schema: errorSchema } } }])),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/moderation/sites/{site}/export',
+    summary: "The site's pages and comments as Parley JSON or WordPress WXR, with emails (site admins)",
+    security: [{ [bearerName]: [] }],
+    request: { params: importParams, query: exportQuerySchema },
+    responses: {
+      200: { description: 'The export file (streamed)', content: { 'application/json': file, 'application/xml': file } },
+      ...Object.fromEntries([400, 401, 403].map((c) => [String(c), { description: 'Error', content: { 'application/json': { schema: errorSchema } } }])),
     },
   });
 }

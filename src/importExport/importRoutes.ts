@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -5,6 +7,7 @@ import type { AppContext } from '../context';
 import { AppError } from '../http/AppError';
 import { assertSiteAdmin, currentModerator, requireModerator } from '../http/moderatorAuth';
 import { parseInput } from '../http/validate';
+import { EXPORT_FORMATS, writeParleyExport, writeWxr, type ExportFormat } from './exportSite';
 import { importComments } from './importComments';
 import { IMPORT_FORMATS, ImportFormatError, type ImportFormat } from './importRecords';
 import { recordsFrom } from './importSource';
@@ -14,6 +17,9 @@ export const importParams = z.object({
 });
 export const importQuerySchema = z.object({
   format: z.enum(IMPORT_FORMATS as [ImportFormat, ...ImportFormat[]], { message: 'Choose format=wxr, disqus or parley.' }),
+});
+export const exportQuerySchema = z.object({
+  format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]], { message: 'Choose format=parley or wxr.' }).default('parley'),
 });
 export const importResponseSchema = z.object({
   imported: z.number().int(),
@@ -28,6 +34,7 @@ const JSON_TYPES = ['application/json', 'application/octet-stream', 'text/plain'
  * POST /api/v1/moderation/sites/{site}/import?format=wxr|disqus|parley (site admins): the file is the raw
  * request body, read as a stream straight into the importer (no body parser, never held in memory), so the
  * server can take the import while it runs, which the CLI cannot do beside an embedded-mode server.
+ * GET …/export?format=parley|wxr streams the site back out the same way.
  */
 export function importRouter(ctx: AppContext): Router {
   const router = Router();
@@ -57,6 +64,33 @@ export function importRouter(ctx: AppContext): Router {
     }
     ctx.log.info({ site, format, moderatorId: currentModerator(res).id, imported: summary.imported, skipped: summary.skipped }, 'comments imported');
     res.json({ imported: summary.imported, skipped: summary.skipped, errors: summary.errors });
+  });
+
+  // The export, for admins of a server whose CLI cannot reach the database (embedded mode). It holds emails.
+  router.get('/api/v1/moderation/sites/:site/export', requireModerator(ctx), async (req, res) => {
+    const { site } = parseInput(importParams, { site: req.params.site });
+    assertSiteAdmin(currentModerator(res), site);
+    const { format } = parseInput(exportQuerySchema, req.query);
+    const counts = { pages: 0, comments: 0 };
+    const body = format === 'wxr' ? writeWxr(ctx, site, counts) : writeParleyExport(ctx, site, counts);
+    // The first chunk (the site's header) is read before answering, so a failure there is still a clean error.
+    const first = await body.next();
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Type', format === 'wxr' ? 'application/xml; charset=utf-8' : 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${site}-comments.${format === 'wxr' ? 'xml' : 'json'}"`);
+    async function* all() {
+      if (!first.done) yield first.value;
+      yield* body;
+    }
+    try {
+      await pipeline(Readable.from(all()), res);
+    } catch (err) {
+      // Too late for an error response: the client sees a cut-off file (and the log says why).
+      ctx.log.warn({ site, format, err: (err as Error).message }, 'export interrupted');
+      res.destroy();
+      return;
+    }
+    ctx.log.info({ site, format, moderatorId: currentModerator(res).id, pages: counts.pages, comments: counts.comments }, 'comments exported');
   });
   return router;
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { CommentStatus } from '../generated/prisma/client';
 import { cleanEmail, cleanIp, cleanName, cleanWebsite, htmlToText, pageKeyFromUrl, parseSourceDate } from './importText';
 import { ImportFormatError, type ImportRecord } from './importRecords';
+import { PARLEY_KEY_META } from './exportSite';
 import { streamXml } from './streamXml';
 
 /** WordPress `comment_approved` values; anything else (a plugin's own state) waits for a moderator. */
@@ -12,6 +13,7 @@ const COMMENT_FIELDS = new Set([
   'wp:comment_id', 'wp:comment_author', 'wp:comment_author_email', 'wp:comment_author_url', 'wp:comment_author_IP',
   'wp:comment_date', 'wp:comment_date_gmt', 'wp:comment_content', 'wp:comment_approved', 'wp:comment_type', 'wp:comment_parent',
 ]);
+const META_FIELDS = new Set(['wp:meta_key', 'wp:meta_value']);
 const CHANNEL_FIELDS = new Set(['wp:base_blog_url', 'wp:base_site_url', 'link', 'wp:wxr_version']);
 
 /**
@@ -28,6 +30,7 @@ export function parseWxr(input: AsyncIterable<Buffer | string>): AsyncGenerator<
     let itemNumber = 0;
     let itemComments = 0;
     let comment: Record<string, string> | null = null;
+    let meta: Record<string, string> | null = null;
 
     // Comments are handed over as soon as each one closes (a post with 50,000 comments is not held in
     // memory); the page follows at </item>, once its link and title are known for sure.
@@ -55,10 +58,14 @@ export function parseWxr(input: AsyncIterable<Buffer | string>): AsyncGenerator<
       const parent = (c['wp:comment_parent'] ?? '').trim();
       const parentRef = parent && parent !== '0' ? parent : null;
       const approved = (c['wp:comment_approved'] ?? '').trim();
+      // A file Parley wrote names each comment's own key: the round trip adds nothing twice, ids are kept.
+      const parleyKey = c[PARLEY_KEY_META]?.trim() || null;
+      const parleyId = parleyKey ? /^parley:([0-9a-f-]{36})$/.exec(parleyKey)?.[1] : undefined;
       emit({
         kind: 'comment',
         ref,
-        key: `wxr:${blog}:${ref}`,
+        key: parleyKey ?? `wxr:${blog}:${ref}`,
+        ...(parleyId ? { preferredId: parleyId } : {}),
         pageRef,
         parentRef,
         parentKey: parentRef ? `wxr:${blog}:${parentRef}` : null,
@@ -86,17 +93,25 @@ export function parseWxr(input: AsyncIterable<Buffer | string>): AsyncGenerator<
           itemComments = 0;
         } else if (tag.name === 'wp:comment' && item) {
           comment = {};
+        } else if (tag.name === 'wp:commentmeta' && comment) {
+          meta = {};
         }
       },
       wantsText(name, path) {
         const parent = path[path.length - 2];
+        if (meta && parent === 'wp:commentmeta') return META_FIELDS.has(name);
         if (comment && parent === 'wp:comment') return COMMENT_FIELDS.has(name);
         if (item && parent === 'item') return ITEM_FIELDS.has(name);
         return parent === 'channel' && CHANNEL_FIELDS.has(name);
       },
       close(name, text, path) {
         const parent = path[path.length - 2];
-        if (name === 'wp:comment' && comment) {
+        if (meta && parent === 'wp:commentmeta') {
+          if (META_FIELDS.has(name)) meta[name] = text;
+        } else if (name === 'wp:commentmeta' && meta) {
+          if (comment && meta['wp:meta_key']?.trim() === PARLEY_KEY_META) comment[PARLEY_KEY_META] = meta['wp:meta_value'] ?? '';
+          meta = null;
+        } else if (name === 'wp:comment' && comment) {
           itemComments++;
           emitComment(comment, `item-${itemNumber}`);
           comment = null;

@@ -135,3 +135,32 @@ test('the endpoint is in the OpenAPI document', async () => {
   expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '413', '415']));
   expect(op.parameters.find((p: { name: string }) => p.name === 'format').schema.enum).toEqual(['wxr', 'disqus', 'parley']);
 });
+
+test('an admin downloads the export (Parley JSON or WXR) and it imports into a fresh site with the same threads', async () => {
+  const json = await request(t.app).get(`/api/v1/moderation/sites/${site}/export`).set('Authorization', `Bearer ${admin}`);
+  expect(json.status).toBe(200);
+  expect(json.headers['content-type']).toMatch(/^application\/json/);
+  expect(json.headers['cache-control']).toBe('no-store');
+  expect(json.headers['content-disposition']).toBe(`attachment; filename="${site}-comments.json"`);
+  const data = JSON.parse(json.text);
+  expect(data.comments).toHaveLength(8);
+
+  const wxr = await request(t.app).get(`/api/v1/moderation/sites/${site}/export?format=wxr`).set('Authorization', `Bearer ${admin}`)
+    .buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      res.on('end', () => done(null, text));
+    });
+  expect(wxr.status).toBe(200);
+  expect(wxr.body).toContain('<wp:wxr_version>1.2</wp:wxr_version>');
+
+  const fresh = await createSite(t.ctx, { settings: { maxDepth: 5 } });
+  const key = (await createModerator(t.ctx, { siteIds: [fresh], role: 'admin' })).apiKey;
+  const res = await post(key, 'wxr', wxr.body, 'application/xml', fresh);
+  expect(res.body).toMatchObject({ imported: 8, errors: [] });
+  expect(await threadShape(t, fresh, '/2023/11/elections-budget/')).toEqual(await threadShape(t, site, '/2023/11/elections-budget/'));
+
+  const refused = await request(t.app).get(`/api/v1/moderation/sites/${site}/export`).set('Authorization', `Bearer ${moderator}`);
+  expect(refused.status).toBe(403);
+  expect((await request(t.app).get(`/api/v1/moderation/sites/${site}/export?format=csv`).set('Authorization', `Bearer ${admin}`)).status).toBe(400);
+});

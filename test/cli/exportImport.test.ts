@@ -146,3 +146,13 @@ test('a bad comment in an import names its field, not its email, and imports not
   for (const email of emails) expect(run.err).not.toContain(email);
   expect(await target.ctx.prisma.site.findUnique({ where: { id: 'fresh-site' } })).toBeNull();
 });
+
+test('a WXR export of native comments imports back into a copy of the site adding nothing (ids travel as comment meta)', async () => {
+  const file = path.join(tmp, 'site.wxr');
+  expect((await runCli(source.ctx, 'export', siteId, '--format', 'wxr', '--file', file)).code).toBe(0);
+  const before = await target.ctx.prisma.comment.count({ where: { siteId } });
+  const run = await runCli(target.ctx, 'import', siteId, '--format', 'wxr', file);
+  expect(run.code).toBe(0);
+  expect(run.out).toContain('0 comment(s) imported');
+  expect(await target.ctx.prisma.comment.count({ where: { siteId } })).toBe(before);
+});

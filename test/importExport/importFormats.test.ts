@@ -207,6 +207,11 @@ describe('Parley export and import', () => {
     expect(await siteShapes(t, fresh)).toEqual(await siteShapes(t, site));
     const statuses = async (s: string) => (await storedComments(t, s)).map((c) => c.status).sort();
     expect(await statuses(fresh)).toEqual(await statuses(site));
+    // Each comment carries its key as comment meta: the file adds nothing to either site a second time.
+    expect(xml).toContain('<wp:meta_key><![CDATA[parley_key]]></wp:meta_key>');
+    expect((await runCli(t.ctx, 'import', fresh, '--format', 'wxr', file)).out).toContain('0 comment(s) imported');
+    expect((await runCli(t.ctx, 'import', site, '--format', 'wxr', file)).out).toContain('0 comment(s) imported');
+    expect((await runCli(t.ctx, 'import', fresh, '--format', 'wxr', fixture('wordpress.xml'))).out).toContain('0 comment(s) imported');
   });
 
   test('the Parley reader streams any layout in any chunk size: pretty-printed, one line, split inside strings', async () => {
