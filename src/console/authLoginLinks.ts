@@ -32,7 +32,7 @@ export function hashLoginToken(token: string): string {
  * Handles "email me a sign-in link". Throws rate_limited only for the client address's limit (which
  * says nothing about the email address); past the per-address limit it quietly sends nothing.
  */
-export async function requestSignInLink(ctx: AppContext, input: { email: string; ip: string | undefined }): Promise<void> {
+export async function requestSignInLink(ctx: AppContext, input: { email: string; ip: string | undefined; next?: string }): Promise<void> {
   const addressKey = signInAddressKey(ctx.secretKey, input.email);
   const [perIp, perAddress] = await consumeRateLimits(
     ctx.pool,
@@ -46,7 +46,7 @@ export async function requestSignInLink(ctx: AppContext, input: { email: string;
     throw new AppError('rate_limited', 'Too many sign-in requests. Please wait a few minutes.', undefined, perIp.retryAfter);
   }
   if (!perAddress.allowed) return;
-  await enqueueJob(ctx.prisma, 'send_sign_in_link', { addressKey });
+  await enqueueJob(ctx.prisma, 'send_sign_in_link', { addressKey, ...(input.next && input.next !== '/admin' ? { next: input.next } : {}) });
 }
 
 /** An invitation: the invitee gets a sign-in link (the job runs for a known moderator). */

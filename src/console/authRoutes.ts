@@ -56,7 +56,7 @@ export function consoleAuthRouter(ctx: AppContext): Router {
     if (!email.success) {
       return sendAuthPage(res, 400, renderSignInPage({ lang, next, error: 'Enter a valid email address.', errorField: 'email' }));
     }
-    await requestSignInLink(ctx, { email: email.data, ip: req.ip });
+    await requestSignInLink(ctx, { email: email.data, ip: req.ip, next });
     sendAuthPage(res, 200, renderSignInPage({ lang, next, sent: true }));
   });
 
@@ -93,7 +93,8 @@ export function consoleAuthRouter(ctx: AppContext): Router {
     ctx.log.info({ moderatorId, via: 'email' }, 'console sign-in');
     setSessionCookie(ctx, res, token);
     res.setHeader('Cache-Control', 'no-store');
-    res.redirect(303, '/admin');
+    // The confirm form posts back to its own URL, so the link's ?next= comes along.
+    res.redirect(303, safeNextPath(req.query.next));
   });
 
   // Sign out: a state change like any other, so it needs the CSRF token. Without a live session it just leaves.

@@ -6,6 +6,7 @@ import { jobKinds } from '../notifications/jobKinds';
 import { jobMessageId } from '../notifications/links';
 import { renderSignInEmail } from '../notifications/templates/signInEmail';
 import { hashLoginToken, LOGIN_LINK_MINUTES, signInAddressKey } from './authLoginLinks';
+import { safeNextPath } from './authPages';
 
 /**
  * The job: find the moderator (by id, or by the address's HMAC among active moderators: they are few),
@@ -37,7 +38,8 @@ export async function sendSignInLink(run: JobRun): Promise<JobOutcome> {
   });
   const email = renderSignInEmail({
     moderatorName: moderator.name,
-    signInUrl: `${ctx.publicUrl}/admin/login/${token}`,
+    // The page to land on rides in the link's query: changing it can only change where in /admin one lands.
+    signInUrl: `${ctx.publicUrl}/admin/login/${token}${p.next ? `?next=${encodeURIComponent(safeNextPath(p.next))}` : ''}`,
     validMinutes: LOGIN_LINK_MINUTES,
     invitedTo: invitedTo ? { siteName: invitedTo.site.name, role: invitedTo.role } : null,
   });

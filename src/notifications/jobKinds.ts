@@ -46,7 +46,11 @@ export const jobKinds = {
    */
   send_sign_in_link: {
     payload: z
-      .object({ siteId: id.optional(), moderatorId: id.optional(), addressKey: z.string().min(1).max(100).optional() })
+      .object({
+        siteId: id.optional(), moderatorId: id.optional(), addressKey: z.string().min(1).max(100).optional(),
+        /** The console page to open after signing in (a path under /admin). */
+        next: z.string().max(500).optional(),
+      })
       .refine((p) => Boolean(p.moderatorId) !== Boolean(p.addressKey), 'exactly one of moderatorId and addressKey'),
     maxAttempts: 5,
     sendsMail: true,

@@ -220,3 +220,18 @@ test('oversized or odd posts to the sign-in routes get error pages, never a 500'
   expect(hostileNext.text).not.toContain('<script>');
   expect(hostileNext.text).toContain('name="next" value="/admin"');
 });
+
+test('a link asked for from a console page returns there after signing in', async () => {
+  const who = await createModerator(t.ctx, { siteIds: [site] });
+  await request(t.app).post('/admin/login').set('X-Forwarded-For', freshIp()).type('form').send({ email: who.email, next: '/admin/comments/abc?site=x' }).expect(200);
+  await runSignInJobs(t.ctx);
+  const url = /http:\/\/parley\.test(\/admin\/login\/[A-Za-z0-9_-]{43}\?next=[^\s]+)/.exec(outbox[0].text)![1];
+  expect(url).toContain(`?next=${encodeURIComponent('/admin/comments/abc?site=x')}`);
+  await request(t.app).get(url).expect(200);
+  const res = await request(t.app).post(url).expect(303);
+  expect(res.headers.location).toBe('/admin/comments/abc?site=x');
+  // A next edited to leave the console is ignored.
+  const other = await freshLink();
+  const evil = await request(t.app).post(`/admin/login/${other}?next=${encodeURIComponent('https://evil.example/')}`).expect(303);
+  expect(evil.headers.location).toBe('/admin');
+});
