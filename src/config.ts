@@ -43,6 +43,11 @@ const envSchema = z.object({
   /** Run the notification worker in this process. */
   WORKER_ENABLED: boolFromEnv.default(true),
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /**
+   * A spam wave: when more than this many comments of a site were held in the last 10 minutes, moderators
+   * who get one email per comment get a digest instead (at most one per 15 minutes) until it passes. 0: off.
+   */
+  NOTIFY_FLOOD_THRESHOLD: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-For from this many proxies (Express "trust proxy"). */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
@@ -89,6 +94,7 @@ export type Config = Readonly<{
   mailFrom: string;
   workerEnabled: boolean;
   workerPollMs: number;
+  notifyFloodThreshold: number;
   logLevel: string;
   trustProxy: number;
   bodyLimitBytes: number;
@@ -134,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     workerEnabled: e.WORKER_ENABLED,
     workerPollMs: e.WORKER_POLL_MS,
+    notifyFloodThreshold: e.NOTIFY_FLOOD_THRESHOLD,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

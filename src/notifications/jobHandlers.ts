@@ -94,9 +94,11 @@ async function notifyNewComment(run: JobRun): Promise<JobOutcome> {
         select: { moderatorId: true, notifyMode: true, digestMinutes: true },
         orderBy: { moderatorId: 'asc' },
       });
+      // In a spam wave, moderators who get one email per comment get a digest instead, until it passes.
+      const flooding = mods.some((m) => m.notifyMode !== 'digest') && (await isFlooded(tx, comment.siteId, run.ctx.config.notifyFloodThreshold));
       for (const m of mods) {
-        if (m.notifyMode === 'digest') {
-          await scheduleDigest(tx, comment.siteId, m.moderatorId, m.digestMinutes);
+        if (m.notifyMode === 'digest' || flooding) {
+          await scheduleDigest(tx, comment.siteId, m.moderatorId, digestInterval(m));
         } else {
           await enqueueJob(tx, 'send_moderator_email', { siteId: comment.siteId, commentId: comment.id, moderatorId: m.moderatorId });
         }
@@ -106,6 +108,28 @@ async function notifyNewComment(run: JobRun): Promise<JobOutcome> {
     await markJobSent(tx, run.job, run.workerId, { throwIfLost: true });
   });
   return { type: 'completed' };
+}
+
+/** How long a flood (FLOOD_WINDOW_MINUTES of held comments above the threshold) lasts, and how often its digest goes out. */
+export const FLOOD_WINDOW_MINUTES = 10;
+export const FLOOD_DIGEST_MINUTES = 15;
+
+/** A digest moderator's own interval; a moderator who gets each comment gets flood digests this often. */
+function digestInterval(sm: { notifyMode: string; digestMinutes: number }): number {
+  return sm.notifyMode === 'digest' ? sm.digestMinutes : FLOOD_DIGEST_MINUTES;
+}
+
+/** More than `threshold` comments of the site held in the last FLOOD_WINDOW_MINUTES (index siteId, status, createdAt). */
+async function isFlooded(tx: Tx, siteId: string, threshold: number): Promise<boolean> {
+  if (threshold <= 0) return false;
+  const [row] = await tx.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM "Comment" WHERE "siteId" = $1 AND "status" = 'pending'
+         AND "createdAt" > timezone('UTC', now()) - $2 * interval '1 minute'
+       LIMIT $3) AS recent`,
+    siteId, FLOOD_WINDOW_MINUTES, threshold + 1,
+  );
+  return Number(row?.n ?? 0) > threshold;
 }
 
 /**
@@ -169,7 +193,7 @@ async function sendModeratorDigest(run: JobRun): Promise<JobOutcome> {
      SELECT EXISTS (SELECT 1 FROM upd) AS reserved, cur.previous,
        GREATEST(0, EXTRACT(EPOCH FROM (cur.previous + $3 * interval '1 minute' - timezone('UTC', now()))) * 1000)::float8 AS wait_ms
      FROM cur`,
-    p.siteId, p.moderatorId, sm.digestMinutes,
+    p.siteId, p.moderatorId, digestInterval(sm),
   );
   if (!slot) return DONE;
   if (!slot.reserved) return { type: 'defer', delayMs: Math.max(1000, Number(slot.wait_ms)), note: 'digest not due yet' };

@@ -27,6 +27,8 @@ export interface WorkerOptions {
   workerId?: string;
   /** Sent jobs older than this are deleted (default 14 days; 0 keeps them). */
   keepSentMs?: number;
+  /** Jobs claimed at once by each loop (default 10); those not yet started go back to the queue on stop. */
+  batchSize?: number;
 }
 
 export interface Worker {
@@ -73,6 +75,7 @@ export function startWorker(ctx: AppContext, opts: WorkerOptions = {}): Worker {
   const outage = opts.outageRetryMs ?? { initial: 500, max: 5000 };
   const stopTimeoutMs = opts.stopTimeoutMs ?? 30_000;
   const keepSentMs = opts.keepSentMs ?? 14 * 24 * 3600_000;
+  const batchSize = Math.max(1, opts.batchSize ?? 10);
   const log = ctx.log.child({ worker: id });
 
   let stopping = false;
@@ -158,9 +161,16 @@ export function startWorker(ctx: AppContext, opts: WorkerOptions = {}): Worker {
       try {
         await housekeeping();
         const kinds = Date.now() < mailPausedUntil || checkingServer ? NON_MAIL_JOB_KINDS : JOB_KIND_NAMES;
-        const [job] = await claimJobs(ctx.prisma, { workerId: id, kinds, limit: 1 });
-        if (job) {
-          worked = true;
+        // Several due jobs per claim: one claim round trip for a batch instead of one per job.
+        const jobs = await claimJobs(ctx.prisma, { workerId: id, kinds, limit: batchSize });
+        worked = jobs.length > 0;
+        for (const [i, job] of jobs.entries()) {
+          const mailPaused = jobKinds[job.kind as keyof typeof jobKinds]?.sendsMail && (Date.now() < mailPausedUntil || checkingServer);
+          if (stopping || mailPaused) {
+            // Not started: back to the queue at once, its attempt not counted (stopping, or the mail server went away).
+            for (const rest of jobs.slice(i)) await releaseJob(ctx.prisma, rest, id, { delayMs: 0, status: 'queued' }).catch(() => {});
+            break;
+          }
           await runJob(job);
         }
       } catch (err) {
