@@ -180,13 +180,39 @@ async function settingsPage(body: HTMLElement, base: string, t: Strings, lang: L
     } catch (err) {
       status.textContent = failureText(t, err);
       status.className = 'form-status error';
+      markInvalid(err, fieldsByPath);
       return;
     }
+    markInvalid(null, fieldsByPath);
     status.className = 'form-status ok';
     status.textContent = t.saved;
     announce(t.saved);
   });
+  // The server names a bad setting by its path ("rateLimit.perIp.max"): mark that field for assistive tech too.
+  const fieldsByPath: Record<string, HTMLElement> = {
+    name, mode: pre, maxLinks, holdWords: hold, blockWords: block, closeAfterDays: closeAfter, maxDepth: depth, minSubmitSeconds: minSubmit,
+    'rateLimit.perIp.max': ipMax, 'rateLimit.perIp.windowSeconds': ipWin, 'rateLimit.perEmail.max': emMax, 'rateLimit.perEmail.windowSeconds': emWin,
+    'limits.name': limName, 'limits.website': limWeb, 'limits.body': limBody, spamThreshold: threshold, spamHoldScore: holdScore,
+  };
+  status.id = 'settings-status';
   body.append(form, rulesTry(base, t, lang));
+}
+
+/** Sets aria-invalid (and points to the status message) on the fields a 400 named; clears the others. */
+function markInvalid(err: unknown, fields: Record<string, HTMLElement>): void {
+  const bad = err instanceof ApiFailure ? Object.keys(err.error.fields ?? {}) : [];
+  for (const [path, el] of Object.entries(fields)) {
+    const invalid = bad.some((b) => b === path || b.startsWith(`${path}.`) || path.startsWith(`${b}.`));
+    if (invalid) {
+      el.setAttribute('aria-invalid', 'true');
+      el.setAttribute('aria-describedby', 'settings-status');
+    } else {
+      el.removeAttribute('aria-invalid');
+      el.removeAttribute('aria-describedby');
+    }
+  }
+  const first = Object.entries(fields).find(([, el]) => el.getAttribute('aria-invalid') === 'true');
+  first?.[1].focus();
 }
 
 /** "Try the rules": the saved settings judge a sample comment (POST …/rules/test stores nothing). */

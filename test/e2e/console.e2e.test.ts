@@ -276,6 +276,7 @@ describeBrowser('the moderation console', () => {
     await page.getByLabel('Hold comments with more links than').fill('1000');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('.form-status.error').waitFor();
+    expect(await page.getByLabel('Hold comments with more links than').getAttribute('aria-invalid')).toBe('true');
 
     await page.getByRole('link', { name: 'Bans' }).click();
     await page.getByLabel('Value').fill('*@spam.example');
