@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -11,16 +12,44 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+/**
+ * Settings sized for a small server (PGlite's defaults are initdb's: 128 MB of shared buffers, all touched at
+ * start-up). PGlite already runs without fsync (-F); nothing here relaxes durability further.
+ * - shared_buffers 16 MB: the working set of a small site (a few thousand comments) fits; the OS page cache
+ *   holds the rest of the data directory anyway.
+ * - work_mem, temp_buffers, maintenance_work_mem: sorts and index builds of a one-connection database.
+ * - wal_buffers 1 MB, min/max_wal_size: a small, recycled WAL (64-128 MB of pg_wal otherwise).
+ */
+export const EMBEDDED_PG_SETTINGS: Record<string, string> = {
+  shared_buffers: '16MB',
+  work_mem: '2MB',
+  temp_buffers: '2MB',
+  maintenance_work_mem: '16MB',
+  wal_buffers: '1MB',
+  min_wal_size: '32MB',
+  max_wal_size: '64MB',
+  max_connections: '10',
+};
+
+/** PGlite's own start parameters, then ours (later ones win). */
+export async function embeddedStartParams(): Promise<string[]> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams ?? [];
+  return [...defaults, ...Object.entries(EMBEDDED_PG_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+}
+
 export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: number }): Promise<EmbeddedPostgres> {
   // Loaded lazily: PGlite's modules are only needed in embedded mode.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const params = await embeddedStartParams();
   let dbPath: string | undefined;
   if (opts.dataDir) {
     dbPath = path.join(opts.dataDir, 'pgdata');
     fs.mkdirSync(dbPath, { recursive: true });
+    if (!fs.existsSync(path.join(dbPath, 'PG_VERSION')) && !(await unpackTemplate(dbPath))) await initdbInChildProcess(dbPath, params);
   }
-  const db = await PGlite.create(dbPath ? { dataDir: dbPath } : {});
+  const db = await PGlite.create({ ...(dbPath ? { dataDir: dbPath } : {}), startParams: params });
   const server = new PGLiteSocketServer({
     db,
     port: opts.port ?? 0,
@@ -40,4 +69,57 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
       await db.close();
     },
   };
+}
+
+/** Where scripts/makeEmbeddedTemplate.ts keeps a new data directory for the installed PGlite version. */
+export function embeddedTemplateFile(): string {
+  const pkg = path.resolve(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
+  const version = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
+  return path.join(projectRoot(), 'assets', 'embedded', `pgdata-pglite-${version}.tar.gz`);
+}
+
+/**
+ * A first start unpacks the ready-made data directory (a few MB, with tar) rather than running PGlite's initdb,
+ * whose peak (~600 MB) alone would overflow a 512 MB server. False when there is none for this PGlite version
+ * or it cannot be unpacked: the caller then runs initdb.
+ */
+async function unpackTemplate(dbPath: string): Promise<boolean> {
+  const file = embeddedTemplateFile();
+  if (!fs.existsSync(file)) return false;
+  const tar = spawn('tar', ['-xzf', file, '-C', dbPath], { stdio: 'ignore' });
+  const code = await new Promise<number | null>((resolve) => {
+    tar.once('error', () => resolve(-1));
+    tar.once('exit', (c) => resolve(c));
+  });
+  if (code === 0 && fs.existsSync(path.join(dbPath, 'PG_VERSION'))) return true;
+  fs.rmSync(dbPath, { recursive: true, force: true });
+  fs.mkdirSync(dbPath, { recursive: true });
+  return false;
+}
+
+/** A new data directory, made by scripts/embedded-initdb.cjs in a process of its own (see there why). */
+async function initdbInChildProcess(dbPath: string, params: string[]): Promise<void> {
+  const script = path.join(projectRoot(), 'scripts/embedded-initdb.cjs');
+  const initParams = Object.entries(EMBEDDED_PG_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const child = spawn(process.execPath, ['--liftoff-only', script, dbPath, JSON.stringify({ startParams: params, initDbStartParams: initParams })], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => resolve(c));
+  });
+  if (code !== 0) {
+    // Leave no half-made directory behind: the next start would take it for a database.
+    fs.rmSync(dbPath, { recursive: true, force: true });
+    throw new Error(`could not create the embedded database in ${dbPath}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+}
+
+/** The folder holding package.json (src/db in development, dist/src/db when built). */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
 }

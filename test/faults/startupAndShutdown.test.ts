@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDb';
 import { deadline, delay, hostPort, httpRequest, openEmbeddedDataDir, SECRET_KEY, startParley, withPort, type ParleyProcess } from './parleyProcess';
 
@@ -118,7 +119,16 @@ test('npm-start style (npm -> sh -> node, piped output) in a process group SIGTE
   expect(gone).toBe(true);
   // The next start can open the embedded data directory it left.
   const reopened = await openEmbeddedDataDir(path.join(dataDir, 'pgdata'));
-  await reopened.stop();
+  try {
+    const client = new Client({ connectionString: reopened.url });
+    await client.connect();
+    // Made from the small-server template (or initdb with the same settings), with Parley's tables in it.
+    expect((await client.query('SHOW shared_buffers')).rows[0].shared_buffers).toBe('16MB');
+    expect((await client.query(`SELECT count(*)::int AS n FROM "Site" WHERE "id" = 'demo'`)).rows[0].n).toBe(1);
+    await client.end();
+  } finally {
+    await reopened.stop();
+  }
 });
 
 async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
