@@ -100,13 +100,18 @@ CREATE TEMP TABLE import_comment (
   id uuid, existing boolean NOT NULL DEFAULT false, page_id uuid, parent_id uuid, root_id uuid, depth int
 ) ON COMMIT DROP`;
 
+/** Postgres text cannot hold NUL; a JSON file can ("\u0000"). Dropped rather than failing the import. */
+function noNul<T extends string | null | undefined>(value: T): T {
+  return (typeof value === 'string' && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
+}
+
 async function stagePages(client: PoolClient, pages: ImportedPage[]): Promise<void> {
   await client.query(
     `INSERT INTO import_page (ref, key, url, title, closed, created_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamp(3)[])
      ON CONFLICT DO NOTHING`,
     [
-      pages.map((p) => p.ref), pages.map((p) => p.key), pages.map((p) => p.url), pages.map((p) => p.title),
+      pages.map((p) => noNul(p.ref)), pages.map((p) => noNul(p.key)), pages.map((p) => noNul(p.url)), pages.map((p) => noNul(p.title)),
       pages.map((p) => p.closed), pages.map((p) => (p.createdAt ? p.createdAt.toISOString() : null)),
     ],
   );
@@ -114,7 +119,10 @@ async function stagePages(client: PoolClient, pages: ImportedPage[]): Promise<vo
 
 /** Returns how many were already staged (the same comment twice in one file). */
 async function stageComments(client: PoolClient, comments: ImportedComment[]): Promise<number> {
-  const col = <T>(f: (c: ImportedComment) => T) => comments.map(f);
+  const col = <T>(f: (c: ImportedComment) => T) => comments.map((c) => {
+    const v = f(c);
+    return typeof v === 'string' ? noNul(v) : v;
+  });
   const { rowCount } = await client.query(
     `INSERT INTO import_comment (ref, import_key, page_ref, parent_ref, parent_key, pref_id, name, email, website, ip, user_agent,
        body, status, reasons, spam_score, trained_as, notify_replies, owner_token_hash, fingerprint, created_at, updated_at, moderated_at)

@@ -251,6 +251,19 @@ describe('Parley export and import', () => {
     expect(await t.ctx.prisma.comment.count({ where: { siteId: fresh } })).toBe(0);
   });
 
+  test('NUL characters (valid in JSON, impossible in Postgres text) are dropped, not a failed import', async () => {
+    const text = fs.readFileSync(path.join(tmp, 'imported.json'), 'utf8');
+    const file = path.join(tmp, 'nul.json');
+    fs.writeFileSync(file, text.replace('"name":"', '"name":"\\u0000').replace('"body":"', '"body":"N\\u0000UL '));
+    const fresh = await createSite(t.ctx);
+    const run = await runCli(t.ctx, 'import', fresh, '--format', 'parley', file);
+    expect(run.code).toBe(0);
+    const rows = await t.ctx.prisma.comment.findMany({ where: { siteId: fresh } });
+    expect(rows).toHaveLength(14);
+    expect(rows.some((r) => r.body.startsWith('NUL '))).toBe(true);
+    expect(rows.every((r) => !r.name.includes('\u0000') && !r.body.includes('\u0000'))).toBe(true);
+  });
+
   test('export to standard output is the same JSON', async () => {
     const run = await runCli(t.ctx, 'export', site);
     const data = JSON.parse(run.out);
