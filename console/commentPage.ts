@@ -94,11 +94,13 @@ function threadItem(c: ModComment, focusId: string, shell: Shell, t: Strings): H
 
 function auditItem(a: AuditEntry, shell: Shell, t: Strings): HTMLLIElement {
   const who = a.moderator?.name ?? t.system;
-  const change = a.fromStatus && a.toStatus && a.fromStatus !== a.toStatus ? ` (${a.fromStatus} → ${a.toStatus})` : '';
+  const words = t as unknown as Record<string, string | undefined>;
+  const status = (st: string) => words[`st_${st}`] ?? st;
+  const change = a.fromStatus && a.toStatus && a.fromStatus !== a.toStatus ? ` (${status(a.fromStatus)} → ${status(a.toStatus)})` : '';
   return h(
     'li',
     null,
-    h('p', null, h('strong', null, a.action), change, ` · ${who} · ${t.via} ${a.via} · `, h('time', { datetime: a.createdAt }, formatDate(a.createdAt, shell.lang))),
+    h('p', null, h('strong', null, words[`done_${a.action}`] ?? a.action), change, ` · ${who} · ${t.via} ${a.via} · `, h('time', { datetime: a.createdAt }, formatDate(a.createdAt, shell.lang))),
     a.oldBody !== null ? h('div', { class: 'diff' }, h('p', { class: 'label' }, t.oldText), h('pre', { class: 'old' }, a.oldBody)) : null,
     a.newBody !== null ? h('div', { class: 'diff' }, h('p', { class: 'label' }, t.newText), h('pre', { class: 'new' }, a.newBody)) : null,
   );

@@ -200,6 +200,7 @@ describeBrowser('the moderation console', () => {
     await history.getByText('Original words with a typo in them.').waitFor();
     expect(await history.textContent()).toContain('Corrected words, without the typo.');
     expect(await history.textContent()).toContain('Alex Admin');
+    expect(await history.textContent()).toContain('Edited');
     expect(problems).toEqual([]);
     await context.close();
   });
