@@ -16,9 +16,10 @@ export const EXPORT_USAGE = `Usage:
       writes the site's pages and comments (with authors' emails): "parley" (default) is Parley's own
       JSON, "wxr" a WordPress export (Tools > Import > WordPress); to the file (created readable by you
       only) or to standard output
-  parley import <site> --format wxr|disqus|parley <file>
+  parley import <site> --format wxr|disqus|parley <file> [--dry-run]
       loads a WordPress export (WXR), a Disqus export (XML) or a Parley export into the site; comments
       already imported are skipped, so it can run again safely. A Parley export may create the site.
+      --dry-run reads and checks everything and says what it would import, storing nothing.
   parley import <file>
       loads a Parley export into the site it came from (created if missing)
 
@@ -89,7 +90,7 @@ export async function exportCommand(ctx: AppContext, args: string[], io: CliIo):
 }
 
 export async function importCommand(ctx: AppContext, args: string[], io: CliIo): Promise<void> {
-  const { values, positionals } = parseCommandArgs(args, { format: { type: 'string' } }, EXPORT_USAGE);
+  const { values, positionals } = parseCommandArgs(args, { format: { type: 'string' }, 'dry-run': { type: 'boolean' } }, EXPORT_USAGE);
   let siteId: string | null;
   let file: string;
   let format: ImportFormat;
@@ -129,6 +130,7 @@ export async function importCommand(ctx: AppContext, args: string[], io: CliIo):
     summary = await importComments(ctx, recordsFrom(format, countBytes(fs.createReadStream(file), counter)), {
       siteId,
       format,
+      dryRun: values['dry-run'] === true,
       onProgress: (p) => {
         if (p.phase === 'reading') progress.update(p.comments, counter.bytes);
       },
@@ -140,13 +142,14 @@ export async function importCommand(ctx: AppContext, args: string[], io: CliIo):
     throw err;
   }
   progress.finish();
-  io.out(describeImport(siteId, summary));
+  io.out(describeImport(siteId, summary, values['dry-run'] === true));
 }
 
 /** The summary an operator reads: counts, then each problem (ids from the file, never an email). */
-export function describeImport(siteId: string, s: ImportSummary): string {
+export function describeImport(siteId: string, s: ImportSummary, dryRun = false): string {
   const lines = [
-    `${s.siteCreated ? `Created site "${siteId}"; ` : ''}${s.imported} comment(s) imported into "${siteId}", ${s.pagesCreated} new page(s); ` +
+    `${dryRun ? 'Dry run, nothing was stored: ' : ''}${s.siteCreated ? `${dryRun ? 'would create' : 'Created'} site "${siteId}"; ` : ''}` +
+      `${s.imported} comment(s) ${dryRun ? 'would be ' : ''}imported into "${siteId}", ${s.pagesCreated} new page(s); ` +
       `${s.skipped} skipped (already imported, pingbacks and trackbacks, duplicates).`,
   ];
   if (s.errors.length) lines.push(`Notes:`, ...s.errors.map((e) => `  - ${e}`));

@@ -26,6 +26,8 @@ export interface ImportOptions {
   siteId: string;
   format: ImportFormat;
   onProgress?: (p: ImportProgress) => void;
+  /** Do everything, report what would be imported, then roll back: nothing is stored. */
+  dryRun?: boolean;
 }
 
 const BATCH = 1000;
@@ -73,6 +75,10 @@ export async function importComments(ctx: AppContext, records: AsyncIterable<Imp
     const summary = await resolveAndInsert(client, opts, state.site, ctx.log);
     summary.skipped += state.skipped + state.duplicates;
     if (state.duplicates) summary.errors.unshift(`${state.duplicates} comment(s) appear twice in the file; each was imported once.`);
+    if (opts.dryRun) {
+      opts.onProgress?.({ comments: state.read, phase: 'done' });
+      return summary; // the finally block rolls back
+    }
     await client.query('COMMIT');
     committed = true;
     if (summary.siteCreated) forgetCachedSite(ctx, opts.siteId);

@@ -17,6 +17,8 @@ export const importParams = z.object({
 });
 export const importQuerySchema = z.object({
   format: z.enum(IMPORT_FORMATS as [ImportFormat, ...ImportFormat[]], { message: 'Choose format=wxr, disqus or parley.' }),
+  /** true: check the file and count what would be imported, storing nothing. */
+  dryRun: z.enum(['true', 'false']).optional(),
 });
 export const exportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]], { message: 'Choose format=parley or wxr.' }).default('parley'),
@@ -25,6 +27,8 @@ export const importResponseSchema = z.object({
   imported: z.number().int(),
   skipped: z.number().int(),
   errors: z.array(z.string()),
+  /** Present (true) when the request asked for a dry run: the counts are what would have been imported. */
+  dryRun: z.literal(true).optional(),
 });
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/rss+xml', 'application/octet-stream', 'text/plain'];
@@ -42,7 +46,7 @@ export function importRouter(ctx: AppContext): Router {
     res.setHeader('Cache-Control', 'no-store');
     const { site } = parseInput(importParams, { site: req.params.site });
     assertSiteAdmin(currentModerator(res), site);
-    const { format } = parseInput(importQuerySchema, req.query);
+    const { format, dryRun } = parseInput(importQuerySchema, req.query);
     const type = req.headers['content-type'];
     if (type && !req.is(format === 'parley' ? JSON_TYPES : XML_TYPES)) {
       throw new AppError('unsupported_media_type', format === 'parley' ? 'Send the export as application/json.' : 'Send the file as application/xml.');
@@ -56,14 +60,14 @@ export function importRouter(ctx: AppContext): Router {
 
     let summary;
     try {
-      summary = await importComments(ctx, recordsFrom(format, limitedBody(req, max)), { siteId: site, format });
+      summary = await importComments(ctx, recordsFrom(format, limitedBody(req, max)), { siteId: site, format, dryRun: dryRun === 'true' });
     } catch (err) {
       if (err instanceof ImportFormatError) throw new AppError('validation_failed', `${err.message} Nothing was imported.`);
       if (err instanceof AppError && err.code === 'payload_too_large') res.setHeader('Connection', 'close');
       throw err;
     }
-    ctx.log.info({ site, format, moderatorId: currentModerator(res).id, imported: summary.imported, skipped: summary.skipped }, 'comments imported');
-    res.json({ imported: summary.imported, skipped: summary.skipped, errors: summary.errors });
+    ctx.log.info({ site, format, dryRun: dryRun === 'true', moderatorId: currentModerator(res).id, imported: summary.imported, skipped: summary.skipped }, 'comments imported');
+    res.json({ imported: summary.imported, skipped: summary.skipped, errors: summary.errors, ...(dryRun === 'true' ? { dryRun: true } : {}) });
   });
 
   // The export, for admins of a server whose CLI cannot reach the database (embedded mode). It holds emails.

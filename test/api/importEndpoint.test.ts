@@ -50,6 +50,15 @@ test('a Disqus export, and problems that did not stop the import come back in "e
   expect(JSON.stringify(res.body)).not.toContain('@');
 });
 
+test('dryRun=true answers the same counts and stores nothing', async () => {
+  const fresh = await createSite(t.ctx);
+  const key = (await createModerator(t.ctx, { siteIds: [fresh], role: 'admin' })).apiKey;
+  const res = await post(key, 'wxr', fixtureText('wordpress.xml'), 'application/xml', fresh).query({ dryRun: 'true' });
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual({ imported: 8, skipped: 2, errors: [], dryRun: true });
+  expect(await t.ctx.prisma.comment.count({ where: { siteId: fresh } })).toBe(0);
+});
+
 test('broken XML is a 400 naming the line, and nothing is stored', async () => {
   const fresh = await createSite(t.ctx);
   const key = (await createModerator(t.ctx, { siteIds: [fresh], role: 'admin' })).apiKey;

@@ -105,6 +105,15 @@ describe('WordPress (WXR) import', () => {
     expect(await t.ctx.prisma.page.findMany({ where: { siteId: site }, orderBy: { key: 'asc' } })).toEqual(pages);
   });
 
+  test('--dry-run reads and checks everything, says what it would import, and stores nothing', async () => {
+    const fresh = await createSite(t.ctx);
+    const run = await runCli(t.ctx, 'import', fresh, '--format', 'wxr', fixture('wordpress.xml'), '--dry-run');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`Dry run, nothing was stored: 8 comment(s) would be imported into "${fresh}", 2 new page(s); 2 skipped`);
+    expect(await t.ctx.prisma.comment.count({ where: { siteId: fresh } })).toBe(0);
+    expect(await t.ctx.prisma.page.count({ where: { siteId: fresh } })).toBe(0);
+  });
+
   test('a broken file is refused with its line and column, and nothing of it stays', async () => {
     const fresh = await createSite(t.ctx);
     const run = await runCli(t.ctx, 'import', fresh, '--format', 'wxr', fixture('wordpress-broken.xml'));
