@@ -46,8 +46,7 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
   let dbPath: string | undefined;
   if (opts.dataDir) {
     dbPath = path.join(opts.dataDir, 'pgdata');
-    fs.mkdirSync(dbPath, { recursive: true });
-    if (!fs.existsSync(path.join(dbPath, 'PG_VERSION')) && !(await unpackTemplate(dbPath))) await initdbInChildProcess(dbPath, params);
+    if (!fs.existsSync(path.join(dbPath, 'PG_VERSION'))) await createDataDirectory(dbPath, params);
   }
   const db = await PGlite.create({ ...(dbPath ? { dataDir: dbPath } : {}), startParams: params });
   const server = new PGLiteSocketServer({
@@ -69,6 +68,23 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
       await db.close();
     },
   };
+}
+
+/**
+ * A new data directory, made beside its final place and renamed into it once complete: a start interrupted
+ * half-way (a kill, a full disk) leaves no half-made database that the next start would try to open.
+ */
+async function createDataDirectory(dbPath: string, params: string[]): Promise<void> {
+  const staging = `${dbPath}.new-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  try {
+    if (!(await unpackTemplate(staging))) await initdbInChildProcess(staging, params);
+    fs.rmSync(dbPath, { recursive: true, force: true }); // an empty or half-made leftover, never a database (no PG_VERSION)
+    fs.renameSync(staging, dbPath);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /** Where scripts/makeEmbeddedTemplate.ts keeps a new data directory for the installed PGlite version. */
@@ -111,8 +127,6 @@ async function initdbInChildProcess(dbPath: string, params: string[]): Promise<v
     child.once('exit', (c) => resolve(c));
   });
   if (code !== 0) {
-    // Leave no half-made directory behind: the next start would take it for a database.
-    fs.rmSync(dbPath, { recursive: true, force: true });
     throw new Error(`could not create the embedded database in ${dbPath}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
   }
 }
