@@ -17,6 +17,8 @@ interface Entry {
 export interface ListEnv {
   t: Strings;
   lang: Lang;
+  /** The comment page itself needs no "Open" link to itself. */
+  noOpenLink?: boolean;
   /** Site names by id, shown on each item when the moderator has several sites. */
   siteNames?: Map<string, string>;
   announce: (text: string) => void;
@@ -263,7 +265,7 @@ export class CommentList {
       h('span', { class: `badge badge-${c.status}` }, t[`st_${c.status}`]),
       this.env.siteNames && this.env.siteNames.size > 1 ? h('span', { class: 'badge' }, this.env.siteNames.get(c.site) ?? c.site) : null,
       h('span', { class: 'where' }, t.onPage, ' ', pageHref ? h('a', { href: pageHref, rel: 'noopener noreferrer', target: '_blank' }, pageText) : h('span', null, pageText), ' · ', timeEl(c.createdAt, lang)),
-      h('a', { class: 'open', href: `/admin/comments/${enc(c.id)}` }, t.openComment),
+      this.env.noOpenLink ? null : h('a', { class: 'open', href: `/admin/comments/${enc(c.id)}` }, t.openComment),
     );
 
     const parts: (Node | null)[] = [head];

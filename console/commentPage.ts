@@ -35,7 +35,7 @@ export async function mountCommentPage(main: HTMLElement, shell: Shell, t: Strin
     main.replaceChildren(h('h1', null, t.commentTitle), h('p', { class: 'error' }, notFound ? t.notFound : failureText(t, err)));
     return null;
   }
-  const list = new CommentList({ t, lang: shell.lang, announce }, t.commentTitle);
+  const list = new CommentList({ t, lang: shell.lang, announce, noOpenLink: true }, t.commentTitle);
   list.append([ctx.comment]);
   list.setCurrent(0, false);
 
