@@ -145,7 +145,7 @@ function replay(docs: Labelled[], fold: number[], approach: Approach): Counts {
     docs.forEach((d, i) => {
       if (fold[i] !== f) return;
       const scored = model.score(tokens[i]);
-      out.scored.push({ label: d.label, score: scored.score, evidence: (scored as { evidence?: number }).evidence });
+      out.scored.push({ label: d.label, score: scored.score, evidence: scored.evidence });
       const outcome = runRules({
         comment: d,
         ip: null,
@@ -154,6 +154,7 @@ function replay(docs: Labelled[], fold: number[], approach: Approach): Counts {
         author: { provenReturning: false },
         spamScore: scored.score,
         spamClues: scored.clues,
+        spamCharEvidence: scored.charEvidence,
         history: NO_HISTORY,
         bans: [],
         settings,

@@ -4,12 +4,14 @@
  */
 import { MemoryModel } from '../src/spam/naiveBayes';
 import { foldText } from '../src/text/foldText';
-import { LOG_ODDS_PARAMS, scoreLogOdds } from '../src/spam/logOddsModel';
-import { tokenize, type SpamDocument } from '../src/spam/tokenize';
+import { isCharGram } from '../src/spam/charGrams';
+import { LOG_ODDS_PARAMS, scoreLogOdds, scoreTwoOpinions } from '../src/spam/logOddsModel';
+import { tokenize, wordFeatures, type SpamDocument } from '../src/spam/tokenize';
 
 export interface TrainableScorer {
   train(tokens: readonly string[], label: 'spam' | 'ham'): void;
-  score(tokens: readonly string[]): { score: number | null; clues: number };
+  /** charEvidence: the second opinion that only holds (see spamScoreRule), when the approach has one. */
+  score(tokens: readonly string[]): { score: number | null; clues: number; evidence?: number; charEvidence?: number | null };
 }
 
 export interface Approach {
@@ -23,7 +25,7 @@ export const APPROACHES: Approach[] = [
   {
     name: 'words-chi2',
     describe: 'word and word-pair tokens, SpamBayes chi-square naive Bayes (the model before issue 10)',
-    tokenize,
+    tokenize: wordFeatures,
     model: () => {
       const m = new MemoryModel();
       return {
@@ -51,12 +53,12 @@ function logOddsApproach(name: string, describe: string, features: (doc: SpamDoc
 }
 
 APPROACHES.push(
-  logOddsApproach('logodds', 'same tokens, smoothed clipped log-odds over sqrt(clues), Platt-calibrated (kept: src/spam/logOddsModel.ts)', tokenize),
+  logOddsApproach('logodds', 'same tokens, smoothed clipped log-odds over sqrt(clues), Platt-calibrated (src/spam/logOddsModel.ts)', wordFeatures),
 );
 
 /** Character 4-grams of the folded body on top of the word tokens (rejected: see the eval output). */
 function withChars(doc: SpamDocument): string[] {
-  const base = tokenize(doc);
+  const base = wordFeatures(doc);
   const folded = ` ${foldText(doc.body).replace(/[^\p{L}\p{N}£$€]+/gu, ' ').trim()} `;
   const grams = new Set<string>();
   const n = 4;
@@ -64,3 +66,21 @@ function withChars(doc: SpamDocument): string[] {
   return [...base, ...grams];
 }
 APPROACHES.push(logOddsApproach('logodds+chars', 'the same plus character 4-grams of the body', withChars));
+
+/**
+ * Two opinions from the same counts (kept: what the site runs). The spam verdict is logodds' alone;
+ * the body's character trigrams, scored on their own, are a second opinion that can only hold
+ * (CHAR_HOLD_EVIDENCE in src/moderation/rules/spamScoreRule.ts). Hold on the union, spam on words + hard evidence.
+ */
+APPROACHES.push({
+  name: 'logodds+c3hold',
+  describe: 'logodds for the verdict, plus a character-trigram log-odds second opinion that only holds (kept)',
+  tokenize,
+  model: () => {
+    const m = new MemoryModel();
+    return {
+      train: (tokens, label) => m.train(tokens, label),
+      score: (tokens) => scoreTwoOpinions(tokens, m.counts, m.stats, isCharGram),
+    };
+  },
+});

@@ -164,6 +164,7 @@ export async function assessComment(
     author: { provenReturning: input.provenReturning },
     spamScore: scored.score,
     spamClues: scored.clues,
+    spamCharEvidence: scored.charEvidence,
     history: input.history ?? NO_HISTORY,
     bans,
     settings: input.settings,

@@ -84,3 +84,27 @@ export function scoreLogOdds(
   const evidence = sum / Math.sqrt(clues + p.pseudoClues);
   return { score: 1 / (1 + Math.exp(-(p.slope * evidence + p.offset))), clues, evidence };
 }
+
+export interface TwoOpinionScore extends LogOddsScore {
+  /** The character-trigram model's evidence (uncalibrated), or null while the model knows too little. */
+  charEvidence: number | null;
+}
+
+/**
+ * Both opinions from one set of counts: the spam score over the word features, and the evidence of
+ * the character trigrams (tokens the `isCharGram` predicate picks out) on their own.
+ */
+export function scoreTwoOpinions(
+  tokens: readonly string[],
+  counts: ReadonlyMap<string, TokenCounts>,
+  stats: ModelStats,
+  isSecond: (token: string) => boolean,
+  p: LogOddsParams = LOG_ODDS_PARAMS,
+): TwoOpinionScore {
+  const first: string[] = [];
+  const second: string[] = [];
+  for (const t of tokens) (isSecond(t) ? second : first).push(t);
+  const words = scoreLogOdds(first, counts, stats, p);
+  if (words.score === null || second.length === 0) return { ...words, charEvidence: null };
+  return { ...words, charEvidence: scoreLogOdds(second, counts, stats, p).evidence };
+}

@@ -1,6 +1,7 @@
 import type { Tx } from '../context';
 import type { PrismaClient } from '../generated/prisma/client';
-import { scoreLogOdds } from './logOddsModel';
+import { isCharGram } from './charGrams';
+import { scoreTwoOpinions } from './logOddsModel';
 import type { ModelStats, TokenCounts } from './naiveBayes';
 import { tokenize, type SpamDocument } from './tokenize';
 
@@ -13,10 +14,14 @@ export async function loadStats(db: Db, siteId: string): Promise<ModelStats> {
   return { spamDocs: row?.spamDocs ?? 0, hamDocs: row?.hamDocs ?? 0 };
 }
 
-/** A comment's spam score (null while the site has too little training) and how many known tokens it rests on. */
+/**
+ * A comment's spam score (null while the site has too little training), how many known tokens it rests
+ * on, and the second opinion of its character trigrams (evidence; null without training).
+ */
 export interface ScoredDocument {
   score: number | null;
   clues: number;
+  charEvidence: number | null;
 }
 
 /** Spam score of a new comment, or null while the site has too little training. */
@@ -45,8 +50,8 @@ export interface SpamEvidence {
  * submission statement (src/moderation/submissionContext.ts) and scores here, so both paths score alike.
  */
 export function scoreFromEvidence(tokens: string[], evidence: SpamEvidence): ScoredDocument {
-  const { score, clues } = scoreLogOdds(tokens, evidence.counts, evidence.stats);
-  return { score, clues };
+  const { score, clues, charEvidence } = scoreTwoOpinions(tokens, evidence.counts, evidence.stats, isCharGram);
+  return { score, clues, charEvidence };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { foldText } from '../text/foldText';
 import { contactDetails } from '../text/contactDetails';
 import { findLinks } from '../text/links';
+import { charGrams } from './charGrams';
 
 /** What the classifier sees of a comment. The email never leaves the server; only its domain is a feature. */
 export interface SpamDocument {
@@ -46,10 +47,18 @@ function words(text: string): string[] {
 }
 
 /**
- * The features of one comment, each once (the model counts documents containing a feature):
- * words and word pairs of the body, link domains and their count, and author features.
+ * Everything the site's model counts for one comment: the word features (the spam score) and the
+ * body's character trigrams (the second opinion, src/spam/charGrams.ts), each once.
  */
 export function tokenize(doc: SpamDocument): string[] {
+  return [...wordFeatures(doc), ...charGrams(doc.body)];
+}
+
+/**
+ * The word features of one comment, each once (the model counts documents containing a feature):
+ * words and word pairs of the body, link domains and their count, and author features.
+ */
+export function wordFeatures(doc: SpamDocument): string[] {
   const out = new Set<string>();
   const add = (t: string) => {
     if (out.size < MAX_TOKENS) out.add(t.slice(0, MAX_TOKEN_LENGTH));

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { forgetCachedSite } from '../../src/sites/siteRepository';
 import { DAILY_FLOOR } from '../../src/spam/trainingBudget';
 import { commentInput, createModerator, createSite, createTestApp, type TestApp } from '../helpers/testApp';
 
@@ -106,6 +107,24 @@ describe('evidence from the site\'s history', () => {
     await act(mod.apiKey, marked.id, 'spam');
     const again = await submit(site, { email: 'wave@example.org', body: 'A new text from the same address.' });
     expect(again).toMatchObject({ status: 'pending', reasons: ['known_spam_author:1'] });
+  });
+});
+
+describe('the second opinion (character trigrams) holds what the words miss', () => {
+  test('a misspelled campaign with no word the site decided waits with char_grams, a new reader is published', async () => {
+    const { site } = await trainedSite(12);
+    // The same site, now publishing at once (post-moderation): only the rules hold a comment.
+    const row = await t.ctx.prisma.site.findUniqueOrThrow({ where: { id: site } });
+    await t.ctx.prisma.site.update({ where: { id: site }, data: { settings: { ...(row.settings as object), mode: 'post' } } });
+    forgetCachedSite(t.ctx, site);
+
+    const evasion = await submit(site, { name: 'Viewz Boostr', body: 'Chek mah channnel 4 da bestest videoo viewzz, subscribeee noww 4 9000 viewzz' });
+    expect(evasion.status).toBe('pending');
+    expect(evasion.reasons.some((r) => /^char_grams:\d+\.\d$/.test(r))).toBe(true);
+    expect(evasion.spamScore!).toBeLessThan(0.3); // the words alone would have let it through
+
+    const reader = await submit(site, { name: 'Ann Other', body: 'The minutes show the vote on the bus lane was close; the council meets again on Thursday.' });
+    expect(reader.status).toBe('approved');
   });
 });
 

@@ -44,6 +44,8 @@ export interface RuleInput {
   spamScore: number | null;
   /** How many distinct tokens the model knew and weighed for that score (0 without a score). */
   spamClues: number;
+  /** The second opinion: character-trigram evidence for the same comment (null or absent without one). It only holds. */
+  spamCharEvidence?: number | null;
   /** What this site's past comments say about this one (loaded by the caller; zeros when unknown). */
   history: CommentHistory;
   bans: readonly BanEntry[];

@@ -1,6 +1,6 @@
 import { modeRule } from '../../../src/moderation/rules/modeRule';
 import { returningAuthorRule } from '../../../src/moderation/rules/returningAuthorRule';
-import { spamScoreRule } from '../../../src/moderation/rules/spamScoreRule';
+import { CHAR_HOLD_EVIDENCE, spamScoreRule } from '../../../src/moderation/rules/spamScoreRule';
 import { ruleInput } from './ruleInput';
 
 // The decision table of the classifier's verdict (issue 10): spam needs a confident score AND a signal
@@ -36,6 +36,12 @@ describe('spamScoreRule', () => {
     ['a known spam author holds even before the model scores', { spamScore: null, history: { ...none, authorSpamCount: 1 } },
       { decision: 'hold', reasons: ['known_spam_author:1'] }],
     ['a short text repeated on many pages is not evidence ("Thanks!")', { spamScore: 0.05, history: { ...none, repeatedBodyPages: 9 }, comment: { body: 'Great article, thanks!' } }, null],
+    ['the second opinion (character trigrams) holds a clean word score', { spamScore: 0.03, spamCharEvidence: 4.26 },
+      { decision: 'hold', reasons: ['spam_score:0.03', 'char_grams:4.2'] }],
+    ['a second opinion below its bar says nothing', { spamScore: 0.03, spamCharEvidence: CHAR_HOLD_EVIDENCE - 0.01 }, null],
+    ['without training there is no second opinion', { spamScore: null, spamCharEvidence: null }, null],
+    ['the second opinion with a link and a clean word score holds, never spam', { spamScore: 0.02, spamCharEvidence: 9, comment: { body: link } },
+      { decision: 'hold', reasons: ['spam_score:0.02', 'char_grams:9.0', 'links:1'] }],
   ] as const)('%s', (_case, overrides, expected) => {
     expect(spamScoreRule(ruleInput(overrides as never))).toEqual(expected);
   });
@@ -50,6 +56,16 @@ describe('spamScoreRule', () => {
   ])('"%s" is never sent to spam on its score alone', (body) => {
     for (const spamScore of [0.5, 0.9, 0.999]) {
       expect(spamScoreRule(ruleInput({ spamScore, spamClues: 8, comment: { body } }))?.decision).toBe('hold');
+    }
+  });
+
+  test('the second opinion only ever holds: the spam verdict is the word score and hard evidence', () => {
+    for (const spamCharEvidence of [CHAR_HOLD_EVIDENCE, 8, 50]) {
+      for (const body of ['just checking the views', 'Watch this https://views-booster.example/go']) {
+        for (const spamScore of [0, 0.05, 0.2, 0.89]) {
+          expect(spamScoreRule(ruleInput({ spamScore, spamCharEvidence, comment: { body } }))?.decision).toBe('hold');
+        }
+      }
     }
   });
 });

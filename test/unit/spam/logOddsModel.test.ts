@@ -1,5 +1,7 @@
 import { MemoryModel } from '../../../src/spam/naiveBayes';
-import { scoreLogOdds, tokenWeight } from '../../../src/spam/logOddsModel';
+import { isCharGram } from '../../../src/spam/charGrams';
+import { scoreLogOdds, scoreTwoOpinions, tokenWeight } from '../../../src/spam/logOddsModel';
+import { tokenize } from '../../../src/spam/tokenize';
 
 describe('tokenWeight', () => {
   const stats = { spamDocs: 50, hamDocs: 500 };
@@ -68,5 +70,41 @@ describe('scoreLogOdds', () => {
     for (let i = 0; i < 20; i++) b.train(['council', `h${i}`], 'ham');
     const doc = ['council', 'zebra'];
     expect(scoreLogOdds(doc, b.counts, b.stats).score!).toBeCloseTo(scoreLogOdds(doc, a.counts, a.stats).score!, 5);
+  });
+});
+
+describe('scoreTwoOpinions', () => {
+  const doc = (body: string) => ({ name: 'Sam', email: 'sam@example.org', website: null, body });
+  function trained(): MemoryModel {
+    const m = new MemoryModel();
+    for (let i = 0; i < 30; i++) {
+      m.train(tokenize(doc(`URGENT! You have WON a £${900 + i} prize. Txt CLAIM to 8${7000 + i} now, 150p/msg`)), 'spam');
+      m.train(tokenize(doc(`see you at the match on ${['friday', 'saturday', 'sunday'][i % 3]}, I will bring the tickets ${i}`)), 'ham');
+    }
+    return m;
+  }
+
+  test('the spam score is the word features alone: the character trigrams never move it', () => {
+    const m = trained();
+    const tokens = tokenize(doc('You have WON a prize, txt CLAIM now'));
+    const both = scoreTwoOpinions(tokens, m.counts, m.stats, isCharGram);
+    const words = scoreLogOdds(tokens.filter((t) => !isCharGram(t)), m.counts, m.stats);
+    expect(both.score).toBe(words.score);
+    expect(both.clues).toBe(words.clues);
+  });
+
+  test('the second opinion sees spelling the words miss: new words, familiar pieces', () => {
+    const m = trained();
+    // No word of it was decided, but "£9..", "150p/msg", "txt" and capitals were.
+    const campaign = scoreTwoOpinions(tokenize(doc('Txt RINGTONE to 87555, £950 bonus, 150p/msg')), m.counts, m.stats, isCharGram);
+    const reader = scoreTwoOpinions(tokenize(doc('see you at the game, I will bring the tickets')), m.counts, m.stats, isCharGram);
+    expect(campaign.charEvidence!).toBeGreaterThan(0);
+    expect(reader.charEvidence!).toBeLessThan(0);
+  });
+
+  test('no opinion at all while the model knows too little', () => {
+    const m = new MemoryModel();
+    m.train(tokenize(doc('Txt WIN now')), 'spam');
+    expect(scoreTwoOpinions(tokenize(doc('Txt WIN now')), m.counts, m.stats, isCharGram)).toMatchObject({ score: null, charEvidence: null });
   });
 });

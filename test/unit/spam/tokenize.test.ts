@@ -1,4 +1,5 @@
-import { tokenize } from '../../../src/spam/tokenize';
+import { charGrams, isCharGram, MAX_CHAR_GRAMS } from '../../../src/spam/charGrams';
+import { tokenize, wordFeatures } from '../../../src/spam/tokenize';
 
 const doc = (over: Partial<Parameters<typeof tokenize>[0]> = {}) => ({
   name: 'Jane Reader', email: 'jane@example.org', website: null, body: 'The council met.', ...over,
@@ -34,8 +35,36 @@ describe('tokenize', () => {
   });
 
   test('each token once, and a bounded number of them', () => {
-    const tokens = tokenize(doc({ body: Array.from({ length: 5000 }, (_, i) => `w${i}`).join(' ') }));
+    const body = Array.from({ length: 5000 }, (_, i) => `w${i}`).join(' ');
+    const tokens = tokenize(doc({ body }));
     expect(new Set(tokens).size).toBe(tokens.length);
-    expect(tokens.length).toBeLessThanOrEqual(600);
+    expect(wordFeatures(doc({ body })).length).toBeLessThanOrEqual(600);
+    expect(tokens.length).toBeLessThanOrEqual(600 + MAX_CHAR_GRAMS);
+  });
+
+  test('the tokens the site counts are the word features and the body\'s character trigrams', () => {
+    const d = doc({ body: 'Txt WIN to 87121' });
+    const tokens = tokenize(d);
+    expect(tokens).toEqual([...wordFeatures(d), ...charGrams(d.body)]);
+    expect(wordFeatures(d).some(isCharGram)).toBe(false);
+  });
+});
+
+describe('charGrams', () => {
+  test('trigrams of the folded body, spaces marking word edges', () => {
+    expect(charGrams('Café!')).toEqual(['c3: ca', 'c3:caf', 'c3:afe', 'c3:fe ']);
+  });
+  test('case, accents and punctuation runs fold alike: the same spelling, the same pieces', () => {
+    expect(charGrams('FREE  £1.50/msg')).toEqual(charGrams('free £1 50 msg'));
+    expect(charGrams('FREE £1.50/msg')).toContain('c3:£1 ');
+  });
+  test('each once, bounded, all marked as the second opinion', () => {
+    const grams = charGrams(Array.from({ length: 2000 }, (_, i) => `x${i}y`).join(' '));
+    expect(grams.length).toBe(MAX_CHAR_GRAMS);
+    expect(new Set(grams).size).toBe(grams.length);
+    expect(grams.every(isCharGram)).toBe(true);
+  });
+  test('an empty body has none', () => {
+    expect(charGrams('   ')).toEqual([]);
   });
 });
