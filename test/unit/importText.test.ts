@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { SaxesParser } from 'saxes';
 import { cdata, xmlText } from '../../src/importExport/exportSite';
 import { cleanName, cleanWebsite, htmlToText, pageKeyFromUrl, parseSourceDate } from '../../src/importExport/importText';
@@ -83,7 +84,7 @@ test('entity bombs and external entities are refused, never expanded', async () 
 <rss><channel><item><link>https://a.example/x/</link><wp:comment><wp:comment_id>1</wp:comment_id>
 <wp:comment_content>&lol2; &xxe;</wp:comment_content></wp:comment></item></channel></rss>`;
   const read = async () => {
-    for await (const _ of recordsFrom('wxr', [bomb]));
+    for await (const _ of recordsFrom('wxr', Readable.from([bomb])));
   };
   await expect(read()).rejects.toThrow(/line 4, column \d+: undefined entity/);
 });
