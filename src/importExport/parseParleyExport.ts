@@ -41,7 +41,7 @@ export async function* parseParleyExport(input: AsyncIterable<Buffer | string>):
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new ImportFormatError(`${name}[${index}] (line ${elementLine}) is not valid JSON: ${(err as Error).message}.`);
+      throw new ImportFormatError(`${name}[${index}] (line ${elementLine}) is not valid JSON${jsonProblem(err)}.`);
     }
     out.push(name === 'pages' ? toPage(raw, index, elementLine) : toComment(raw, index, elementLine));
   };
@@ -123,7 +123,7 @@ export async function* parseParleyExport(input: AsyncIterable<Buffer | string>):
   try {
     skeleton = JSON.parse(header);
   } catch (err) {
-    throw new ImportFormatError(`The file is not valid JSON: ${(err as Error).message}.`);
+    throw new ImportFormatError(`The file is not valid JSON${jsonProblem(err)}.`);
   }
   const parsed = exportHeaderSchema.safeParse(skeleton);
   if (!parsed.success) {
@@ -171,6 +171,17 @@ function toComment(raw: unknown, index: number, line: number): ImportRecord {
     ownerTokenHash: c.ownerTokenHash,
     fingerprint: c.fingerprint,
   };
+}
+
+/**
+ * What JSON.parse objected to, without the snippet of the file V8 quotes in its message (it could be an
+ * email address): only "unexpected token" or "unexpected end", and the position when given.
+ */
+function jsonProblem(err: unknown): string {
+  const message = (err as Error)?.message ?? '';
+  const position = /position (\d+)/.exec(message)?.[1];
+  const kind = /end of (JSON|data)/i.test(message) ? 'it ends too early' : 'unexpected character';
+  return ` (${kind}${position ? ` at character ${position}` : ''})`;
 }
 
 function issues(error: z.ZodError): string {

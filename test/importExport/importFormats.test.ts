@@ -257,6 +257,12 @@ describe('Parley export and import', () => {
     const refused = await runCli(t.ctx, 'import', fresh, '--format', 'parley', bad);
     expect(refused.err).toMatch(/comments\[\d+\] \(line \d+\): status/);
     expect(refused.err).not.toContain('@');
+    // Broken JSON inside a comment: the error says where, without quoting the text (V8 would quote the email).
+    const broken = path.join(tmp, 'broken.json');
+    fs.writeFileSync(broken, text.replace(/"email":"([^"]*)"/, '"email":"$1" oops'));
+    const syntax = await runCli(t.ctx, 'import', fresh, '--format', 'parley', broken);
+    expect(syntax.err).toMatch(/comments\[0\] \(line \d+\) is not valid JSON \(unexpected character/);
+    expect(syntax.err).not.toContain('@');
     expect(await t.ctx.prisma.comment.count({ where: { siteId: fresh } })).toBe(0);
   });
 
