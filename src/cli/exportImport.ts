@@ -133,6 +133,10 @@ export async function importCommand(ctx: AppContext, args: string[], io: CliIo):
       dryRun: values['dry-run'] === true,
       onProgress: (p) => {
         if (p.phase === 'reading') progress.update(p.comments, counter.bytes);
+        // The commit of a big file takes a while and has no count to show: say what is happening.
+        else if (p.phase === 'committing' && p.comments >= 10_000) {
+          progress.note(`${p.comments.toLocaleString('en-US')} comments read; threading them and writing them in one transaction…`);
+        }
       },
     });
   } catch (err) {

@@ -12,6 +12,8 @@ export interface ProgressSink {
 
 export interface ProgressLine {
   update(done: number, position?: number): void;
+  /** A stage without a count (e.g. the final commit of an import): shown at once, in place on a terminal. */
+  note(text: string): void;
   /** Clears the redrawn line (TTY) so the summary that follows starts on a clean line. */
   finish(): void;
 }
@@ -20,7 +22,7 @@ export function progressLine(
   sink: ProgressSink | undefined,
   opts: { label: string; unit: string; total?: number; totalLabel?: (n: number) => string; now?: () => number },
 ): ProgressLine {
-  if (!sink) return { update() {}, finish() {} };
+  if (!sink) return { update() {}, note() {}, finish() {} };
   const now = opts.now ?? Date.now;
   const started = now();
   const interval = sink.isTTY ? 200 : sink.intervalMs ?? 5000;
@@ -51,6 +53,13 @@ export function progressLine(
         sink.write(`\r${text.padEnd(drawn)}`);
         drawn = text.length;
       } else sink.write(`${text}\n`);
+    },
+    note(text) {
+      const line = `${opts.label}: ${text}`;
+      if (sink.isTTY) {
+        sink.write(`\r${line.padEnd(drawn)}`);
+        drawn = Math.max(drawn, line.length);
+      } else sink.write(`${line}\n`);
     },
     finish() {
       if (sink.isTTY && drawn) sink.write(`\r${' '.repeat(drawn)}\r`);
