@@ -1,6 +1,7 @@
 /**
  * `npm run eval:spam [-- --corpus path.jsonl --folds 5 --approach name --threshold 0.9 --hold 0.3 --fit --verbose]`
- * (--fit prints the Platt slope and offset fitted on the random folds; --verbose every misjudged comment)
+ * (--fit prints the Platt slope and offset fitted on the random folds, and what the second opinion adds at
+ * each step of its hold bar there; --verbose every misjudged comment)
  *
  * Replays labelled corpora (JSON lines: {label: "spam"|"ham", name, email, website, body, topic?}) through
  * the moderation rules and the spam classifier, the way a new comment meets them, and prints per corpus,
@@ -21,7 +22,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runRules } from '../src/moderation/rules/runRules';
-import { NO_HISTORY, type Decision } from '../src/moderation/rules/types';
+import { NO_HISTORY, type Decision, type RuleInput } from '../src/moderation/rules/types';
 import { siteSettingsSchema } from '../src/sites/siteSettings';
 import { APPROACHES, type Approach } from './spamApproaches';
 import type { SpamDocument } from '../src/spam/tokenize';
@@ -127,13 +128,15 @@ interface Counts {
   spam: Record<Decision, number>;
   ham: Record<Decision, number>;
   scored: Array<{ label: Labelled['label']; score: number | null; evidence?: number }>;
+  /** Comments the rules approve without the second opinion, with its evidence (for --fit). */
+  passed: Array<{ label: Labelled['label']; charEvidence: number }>;
   micros: number;
   mistakes: string[];
 }
 const empty = (): Record<Decision, number> => ({ approve: 0, hold: 0, spam: 0, reject: 0 });
 
 function replay(docs: Labelled[], fold: number[], approach: Approach): Counts {
-  const out: Counts = { spam: empty(), ham: empty(), scored: [], micros: 0, mistakes: [] };
+  const out: Counts = { spam: empty(), ham: empty(), scored: [], passed: [], micros: 0, mistakes: [] };
   const tokens = docs.map((d) => approach.tokenize(d));
   const k = Math.max(...fold) + 1;
   let model = approach.model();
@@ -146,7 +149,7 @@ function replay(docs: Labelled[], fold: number[], approach: Approach): Counts {
       if (fold[i] !== f) return;
       const scored = model.score(tokens[i]);
       out.scored.push({ label: d.label, score: scored.score, evidence: scored.evidence });
-      const outcome = runRules({
+      const input: RuleInput = {
         comment: d,
         ip: null,
         honeypot: undefined,
@@ -159,8 +162,13 @@ function replay(docs: Labelled[], fold: number[], approach: Approach): Counts {
         bans: [],
         settings,
         now: new Date(),
-      });
+      };
+      const outcome = runRules(input);
       out[d.label][outcome.decision]++;
+      if (typeof scored.charEvidence === 'number' && process.argv.includes('--fit')) {
+        const without = runRules({ ...input, spamCharEvidence: null });
+        if (without.decision === 'approve') out.passed.push({ label: d.label, charEvidence: scored.charEvidence });
+      }
       const wrong = d.label === 'ham' ? outcome.decision !== 'approve' : outcome.decision === 'approve';
       if (wrong) {
         out.mistakes.push(
@@ -207,6 +215,23 @@ function plattFit(points: Array<{ label: 'spam' | 'ham'; evidence: number }>): {
     b -= Math.max(-5, Math.min(5, (haa * gb - hab * ga) / det));
   }
   return { slope: a, offset: b };
+}
+
+/**
+ * What the second opinion adds at each half step of its bar, on comments the rules would otherwise publish:
+ * spam it keeps out, and good comments it holds (points of all good comments). The bar is picked here,
+ * on random folds only: the lowest step adding at most two points of held good comments on every corpus.
+ */
+function secondOpinionSweep(c: Counts): string {
+  const hamTotal = Object.values(c.ham).reduce((a, b) => a + b, 0);
+  const steps: string[] = [];
+  for (let bar = 2; bar <= 5; bar += 0.5) {
+    const over = c.passed.filter((p) => p.charEvidence >= bar);
+    const spam = over.filter((p) => p.label === 'spam').length;
+    const good = over.length - spam;
+    steps.push(`${bar.toFixed(1)}: +${spam} spam, +${((100 * good) / Math.max(1, hamTotal)).toFixed(1)} pts good`);
+  }
+  return steps.join(' | ');
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -271,6 +296,7 @@ for (const corpusPath of corpusPaths) {
       if (process.argv.includes('--fit') && split === 'random') {
         const fit = plattFit(c.scored.filter((x) => x.evidence !== undefined && x.score !== null) as Array<{ label: 'spam' | 'ham'; evidence: number }>);
         if (fit) console.log(`    Platt fit for ${approach.name}: slope ${fit.slope.toFixed(3)}, offset ${fit.offset.toFixed(3)}`);
+        if (c.passed.length > 0) console.log(`    second opinion's hold bar (CHAR_HOLD_EVIDENCE), what it adds: ${secondOpinionSweep(c)}`);
       }
       if (verbose && c.mistakes.length > 0) console.log(c.mistakes.join('\n'));
     }
