@@ -33,6 +33,8 @@ export interface RenderedThread {
   personal: boolean;
   /** The JSON compressed once per cached thread (br, gzip), filled in on first use by compressedBody(). */
   compressed?: Partial<Record<ThreadEncoding, Buffer>>;
+  /** The JSON as UTF-8 bytes, made once per cached thread by identityBody(). */
+  body?: Buffer;
 }
 
 export type ThreadEncoding = 'br' | 'gzip';
@@ -51,6 +53,14 @@ export function compressedBody(rendered: RenderedThread, encoding: ThreadEncodin
     rendered.compressed[encoding] = body;
   }
   return body;
+}
+
+/**
+ * The thread's JSON as bytes, encoded once per cached thread. Sending the string made a new 100+ KB buffer
+ * for every request: at thousands of reads a second that churn, not the cache, set the process's peak memory.
+ */
+export function identityBody(rendered: RenderedThread): Buffer {
+  return (rendered.body ??= Buffer.from(rendered.json, 'utf8'));
 }
 
 const COLUMNS = {
@@ -207,9 +217,9 @@ class ThreadCache {
     }
   }
 
-  // The JSON text twice over approximates text plus parsed tree; compressed copies are a few per cent more.
+  // The JSON text three times over approximates text, its bytes and the parsed tree; compressed copies are a few per cent more.
   private static size(r: RenderedThread): number {
-    return r.json.length * 2;
+    return r.json.length * 3;
   }
 }
 

@@ -7,7 +7,7 @@ import type { SiteRecord } from '../sites/siteRepository';
 import { countsQuerySchema, submitCommentSchema } from './commentSchemas';
 import { readFromReplica } from '../db/readReplica';
 import { countComments } from './countComments';
-import { compressedBody, listThread } from './listThread';
+import { compressedBody, identityBody, listThread } from './listThread';
 import { deleteOwnComment, editableUntil, editOwnComment } from './ownComment';
 import { parseOwnerHeader } from './ownerTokens';
 import { commentIdParamSchema, editOwnCommentSchema, threadListQuerySchema } from './readerSchemas';
@@ -81,7 +81,7 @@ export function publicCommentsRouter(ctx: AppContext): Router {
       res.send(compressedBody(rendered, encoding));
       return;
     }
-    res.send(rendered.json);
+    res.send(identityBody(rendered));
   });
 
   router.get('/api/v1/sites/:site/counts', async (req, res) => {
