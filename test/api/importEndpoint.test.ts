@@ -50,6 +50,18 @@ test('a Disqus export, and problems that did not stop the import come back in "e
   expect(JSON.stringify(res.body)).not.toContain('@');
 });
 
+test('two imports of the same file at once store each comment once (they take turns per site)', async () => {
+  const fresh = await createSite(t.ctx);
+  const key = (await createModerator(t.ctx, { siteIds: [fresh], role: 'admin' })).apiKey;
+  const [a, b] = await Promise.all([
+    post(key, 'disqus', fixtureText('disqus.xml'), 'application/xml', fresh),
+    post(key, 'disqus', fixtureText('disqus.xml'), 'application/xml', fresh),
+  ]);
+  expect([a.status, b.status]).toEqual([200, 200]);
+  expect([a.body.imported, b.body.imported].sort()).toEqual([0, 6]);
+  expect(await t.ctx.prisma.comment.count({ where: { siteId: fresh } })).toBe(6);
+});
+
 test('dryRun=true answers the same counts and stores nothing', async () => {
   const fresh = await createSite(t.ctx);
   const key = (await createModerator(t.ctx, { siteIds: [fresh], role: 'admin' })).apiKey;
