@@ -185,3 +185,18 @@ test('an admin downloads the export (Parley JSON or WXR) and it imports into a f
   expect(refused.status).toBe(403);
   expect((await request(t.app).get(`/api/v1/moderation/sites/${site}/export?format=csv`).set('Authorization', `Bearer ${admin}`)).status).toBe(400);
 });
+
+test('an erased reader does not come back when the same file is imported again', async () => {
+  const fresh = await createSite(t.ctx);
+  const key = (await createModerator(t.ctx, { siteIds: [fresh], role: 'admin' })).apiKey;
+  expect((await post(key, 'wxr', fixtureText('wordpress.xml'), 'application/xml', fresh)).body.imported).toBe(8);
+  const erased = await request(t.app)
+    .post('/api/v1/moderation/privacy/erase')
+    .set('Authorization', `Bearer ${key}`)
+    .send({ email: 'sean.obrien@mail.example' });
+  expect(erased.status).toBe(200);
+  expect((await post(key, 'wxr', fixtureText('wordpress.xml'), 'application/xml', fresh)).body.imported).toBe(0);
+  expect(await t.ctx.prisma.comment.count({ where: { siteId: fresh, email: 'sean.obrien@mail.example' } })).toBe(0);
+  const shape = await threadShape(t, fresh, '/2023/11/elections-budget/');
+  expect(shape.comments[0].name).not.toContain('Sean');
+});
