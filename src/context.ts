@@ -2,6 +2,8 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { ReadReplica } from './db/readReplica';
+import type { GenerationCache } from './db/singleWriterCache';
+import type { PageRow } from './comments/findPage';
 import type { PrismaClient } from './generated/prisma/client';
 
 /**
@@ -25,6 +27,8 @@ export interface AppContext {
    * (thread, counts, feeds); everything else, a reader's own pending comments included, stays on `pool`/`prisma`.
    */
   readReplica?: ReadReplica;
+  /** Embedded database only (one process, one connection): page rows kept until the next write. */
+  pageRows?: GenerationCache<PageRow | null>;
 }
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

@@ -5,6 +5,7 @@ import { ensureDemoSite, loadSecretKey } from './bootstrap';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { AppContext } from './context';
 import { connectDatabase } from './db/connectDatabase';
+import { GenerationCache } from './db/singleWriterCache';
 import { createLogger } from './logger';
 import { startWorker } from './notifications/worker';
 import { scheduleRetentionSweep } from './privacy/retention';
@@ -36,7 +37,8 @@ export async function startServer(config: Config) {
   const address = server.address() as { port: number };
   const publicUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
 
-  const ctx: AppContext = { config, prisma: db.prisma, pool: db.pool, log, now: () => new Date(), secretKey: secret.key, publicUrl, readReplica: db.readReplica ?? undefined };
+  const ctx: AppContext = { config, prisma: db.prisma, pool: db.pool, log, now: () => new Date(), secretKey: secret.key, publicUrl, readReplica: db.readReplica ?? undefined,
+    pageRows: db.writes ? new GenerationCache(db.writes) : undefined };
   let shuttingDown = false;
   let ready = false;
   const app = createApp(ctx, { shuttingDown: () => shuttingDown, ready: () => ready });

@@ -15,9 +15,17 @@ export interface PageRow {
  * shares one session between connections, so a reconnecting client would prepare the same name twice.)
  */
 export async function findPage(ctx: AppContext, siteId: string, key: string): Promise<PageRow | null> {
+  // Embedded database: the row as last read, unless anything was written since (src/db/singleWriterCache.ts).
+  const cache = ctx.pageRows;
+  const cacheKey = `${siteId}\n${key}`;
+  const hit = cache?.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const generation = cache?.begin();
   const { rows } = await ctx.pool.query<PageRow>(
     `SELECT "id"::text AS "id", "title", "closed", "createdAt", "approvedCount", "version" FROM "Page" WHERE "siteId" = $1 AND "key" = $2`,
     [siteId, key],
   );
-  return rows[0] ?? null;
+  const row = rows[0] ?? null;
+  if (cache) cache.set(cacheKey, generation!, row);
+  return row;
 }

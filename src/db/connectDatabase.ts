@@ -5,6 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 import { migrate } from './migrator';
 import { startReadReplica, type ReadReplica } from './readReplica';
+import { trackWrites, type WriteGeneration } from './singleWriterCache';
 import { createPool } from './pool';
 import { createPrismaClient } from './prismaClient';
 
@@ -13,6 +14,8 @@ export interface Database {
   prisma: PrismaClient;
   embedded: EmbeddedPostgres | null;
   readReplica: ReadReplica | null;
+  /** Embedded mode: moves on with every write (the only writer is this process). */
+  writes: WriteGeneration | null;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,8 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
     connectTimeoutMs: embedded ? 30_000 : config.databaseConnectTimeoutMs,
     schema: embedded ? undefined : config.databaseSchema,
   });
+  // Every write to the embedded database goes through this pool (see singleWriterCache.ts).
+  const writes = embedded ? trackWrites(pool) : null;
   await migrate(pool);
   const prisma = createPrismaClient(pool, embedded ? undefined : config.databaseSchema);
   // A replica of the embedded database cannot exist: DATABASE_REPLICA_URL needs DATABASE_URL.
@@ -50,6 +55,7 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
     prisma,
     embedded,
     readReplica,
+    writes,
     async close() {
       await readReplica?.close();
       await prisma.$disconnect().catch(() => {});
