@@ -1,5 +1,5 @@
 import type { AppContext, Tx } from '../context';
-import { enqueueJob, markJobSent, type ClaimedJob } from './queue';
+import { enqueueJob, LeaseLostError, markJobSent, type ClaimedJob } from './queue';
 import { jobKinds, type JobKind, type JobPayload } from './jobKinds';
 import type { MailTransport, OutgoingMail } from './mailTransport';
 import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, unsubscribeUrl, verifyEmailUrl } from './links';
@@ -9,7 +9,7 @@ import { renderDigestEmail } from './templates/digestEmail';
 import { renderApprovedEmail, renderReplyEmail } from './templates/authorEmails';
 import { manageSubscriptionsUrl } from './replySubscriptions';
 import { announceCommentJob, deliverWebhookJob } from '../webhooks/deliverWebhook';
-import { enqueueWebhookEvent } from '../webhooks/enqueueWebhookEvent';
+import { enqueueWebhookEvent, siteAnnounces } from '../webhooks/enqueueWebhookEvent';
 import * as privacyJobs from '../privacy/privacyJobs';
 import { runRetentionJob } from '../privacy/retention';
 import { sendSignInLink } from '../console/authSignInJob';
@@ -85,6 +85,7 @@ async function activeSiteModerator(db: AppContext['prisma'] | Tx, siteId: string
 /** Fan-out: one email job per moderator (or a digest slot), written with the job's completion in one transaction. */
 async function notifyNewComment(run: JobRun): Promise<JobOutcome> {
   const p = payloadOf('notify_new_comment', run.job);
+  if (await fanOutInOneStatement(run, p)) return { type: 'completed' };
   await run.ctx.prisma.$transaction(async (tx) => {
     const comment = await tx.comment.findUnique({ where: { id: p.commentId }, select: { id: true, siteId: true, status: true } });
     if (comment && comment.status !== 'deleted' && comment.status !== 'spam') {
@@ -108,6 +109,52 @@ async function notifyNewComment(run: JobRun): Promise<JobOutcome> {
     await markJobSent(tx, run.job, run.workerId, { throwIfLost: true });
   });
   return { type: 'completed' };
+}
+
+/**
+ * The fan-out in one statement, as it runs once per held comment (as often as comments arrive): one email job
+ * per active moderator who gets each comment, and the job marked sent, only if this worker still holds it.
+ * Moderators in digest mode (or all of them during a spam wave) need nothing more when their digest is
+ * already waiting, which is the usual case in a wave. Returns false, having changed nothing, when the general
+ * path in notifyNewComment must run: a digest to schedule, or a webhook that wants new comments.
+ */
+async function fanOutInOneStatement(run: JobRun, p: JobPayload<'notify_new_comment'>): Promise<boolean> {
+  const { ctx } = run;
+  if (await siteAnnounces(ctx, p.siteId, 'comment.created')) return false;
+  const [row] = await ctx.prisma.$queryRawUnsafe<{ simple: boolean; owned: boolean }[]>(
+    `WITH c AS (
+       SELECT "id", "siteId", "status" NOT IN ('deleted', 'spam') AS "held" FROM "Comment" WHERE "id" = $1::uuid),
+     flood AS (
+       SELECT $5::int > 0 AND (SELECT count(*) FROM (
+         SELECT 1 FROM "Comment" WHERE "siteId" = $2 AND "status" = 'pending'
+           AND "createdAt" > timezone('UTC', now()) - $6 * interval '1 minute' LIMIT $5::int + 1) AS recent) > $5::int AS "on"),
+     mods AS (
+       SELECT sm."moderatorId", (sm."notifyMode" = 'digest' OR (SELECT "on" FROM flood)) AS "digest"
+       FROM "SiteModerator" sm JOIN "Moderator" m ON m."id" = sm."moderatorId"
+       WHERE sm."siteId" = $2 AND m."revokedAt" IS NULL),
+     simple AS (
+       SELECT NOT EXISTS (
+         SELECT 1 FROM mods WHERE mods."digest" AND NOT EXISTS (
+           SELECT 1 FROM "Job" j WHERE j."kind" = 'send_moderator_digest' AND j."status" IN ('queued', 'retrying')
+             AND j."payload"->>'siteId' = $2 AND j."payload"->>'moderatorId' = mods."moderatorId"::text)) AS ok),
+     done AS (
+       UPDATE "Job" SET "status" = 'sent', "finishedAt" = timezone('UTC', now()), "lockedAt" = NULL, "lockedBy" = NULL
+       WHERE "id" = $3::bigint AND "status" = 'running' AND "lockedBy" = $4 AND (SELECT ok FROM simple)
+       RETURNING 1),
+     jobs AS (
+       INSERT INTO "Job" ("kind", "payload", "maxAttempts", "runAt", "createdAt")
+       SELECT 'send_moderator_email', jsonb_build_object('siteId', c."siteId", 'commentId', c."id"::text, 'moderatorId', mods."moderatorId"::text),
+         $7::int, timezone('UTC', now()), timezone('UTC', now())
+       FROM c, mods WHERE c."held" AND NOT mods."digest" AND EXISTS (SELECT 1 FROM done)
+       ORDER BY mods."moderatorId")
+     SELECT (SELECT ok FROM simple) AS simple, EXISTS (SELECT 1 FROM done) AS owned`,
+    p.commentId, p.siteId, run.job.id, run.workerId, ctx.config.notifyFloodThreshold, FLOOD_WINDOW_MINUTES,
+    jobKinds.send_moderator_email.maxAttempts,
+  );
+  if (!row?.simple) return false;
+  // Another worker took this job over meanwhile: nothing was written; its new owner does the fan-out.
+  if (!row.owned) throw new LeaseLostError(run.job.id);
+  return true;
 }
 
 /** How long a flood (FLOOD_WINDOW_MINUTES of held comments above the threshold) lasts, and how often its digest goes out. */
