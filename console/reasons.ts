@@ -44,6 +44,11 @@ const RULES: Array<{ re: RegExp; en: Sentence; fr: Sentence }> = [
     fr: (m) => `Le même texte a été publié sur ${m[1]} pages de ce site.`,
   },
   {
+    re: /^char_grams:([\d.]+)$/,
+    en: (m) => `Its spelling looks like spam seen before (letter patterns; evidence ${m[1]}).`,
+    fr: (m) => `Son écriture ressemble à des indésirables déjà vus (suites de lettres ; indice ${m[1].replace('.', ',')}).`,
+  },
+  {
     re: /^clues:(\d+)$/,
     en: (m) => `The spam filter found ${m[1]} known spam clues in it.`,
     fr: (m) => `Le filtre y a trouvé ${m[1]} indices connus d’indésirable.`,

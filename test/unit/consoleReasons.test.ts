@@ -18,6 +18,7 @@ describe('the console explains why a comment was held', () => {
     ['contact:phone', 'It gives a phone number in public.', 'Il donne publiquement un numéro de téléphone.'],
     ['known_spam_author:3', 'This author already sent 3 comments marked as spam on this site.', 'Cet auteur a déjà envoyé 3 commentaires marqués indésirables sur ce site.'],
     ['repeated_body:4_pages', 'The same text was posted on 4 pages of this site.', 'Le même texte a été publié sur 4 pages de ce site.'],
+    ['char_grams:4.2', 'Its spelling looks like spam seen before (letter patterns; evidence 4.2).', 'Son écriture ressemble à des indésirables déjà vus (suites de lettres ; indice 4,2).'],
     ['no_form_token', 'It was sent without the comment form (e.g. by a script), which this site holds.', 'Envoyé sans le formulaire de commentaire (par un script, par exemple), ce que le site retient.'],
   ])('%s', (code, en, fr) => {
     expect(describeReason(code, 'en')).toBe(en);
@@ -39,7 +40,7 @@ describe('the console explains why a comment was held', () => {
       for (const m of src.matchAll(/`([a-z_]+):\$\{/g)) codes.add(`${m[1]}:1`);
     }
     expect(codes.size).toBeGreaterThan(5);
-    const samples: Record<string, string> = { 'too_fast:1': 'too_fast:1s<3s', 'spam_score:1': 'spam_score:0.75', 'repeated_body:1': 'repeated_body:3_pages', 'known_spam_author:1': 'known_spam_author:2', 'clues:1': 'clues:20' };
+    const samples: Record<string, string> = { 'too_fast:1': 'too_fast:1s<3s', 'spam_score:1': 'spam_score:0.75', 'repeated_body:1': 'repeated_body:3_pages', 'known_spam_author:1': 'known_spam_author:2', 'clues:1': 'clues:20', 'char_grams:1': 'char_grams:4.2' };
     for (const code of codes) {
       const sample = samples[code] ?? code.replace(/:1$/, ':3');
       expect([code, describeReason(sample, 'en')]).not.toEqual([code, expect.stringMatching(/^Other reason/)]);
