@@ -28,5 +28,11 @@ export function createPool(opts: PoolOptions): Pool {
   });
   // An idle client losing its connection (Postgres restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // The embedded Postgres (PGlite) keeps one session for all its connections, so the prepared statements of a
+  // closed connection outlive it there: a new connection first drops them, then prepares its own under the
+  // same names (src/db/preparedStatement.ts). On a Postgres server a new session has none: a no-op.
+  pool.on('connect', (client) => {
+    client.query('DEALLOCATE ALL').catch(() => {});
+  });
   return pool;
 }
