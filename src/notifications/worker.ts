@@ -21,7 +21,7 @@ export interface WorkerOptions {
   outageRetryMs?: { initial: number; max: number };
   /** How long stop() waits for in-flight jobs (default 30 s). */
   stopTimeoutMs?: number;
-  /** Jobs run at once by this worker (default 2). */
+  /** Jobs run at once by this worker (default 4: a job mostly waits on the database or the mail server). */
   concurrency?: number;
   /** Name written to Job.lockedBy. */
   workerId?: string;
@@ -181,7 +181,7 @@ export function startWorker(ctx: AppContext, opts: WorkerOptions = {}): Worker {
   }
 
   const loops: Promise<void>[] = [];
-  for (let i = 0; i < Math.max(1, opts.concurrency ?? 2); i++) {
+  for (let i = 0; i < Math.max(1, opts.concurrency ?? 4); i++) {
     const signal = {};
     sleepers.push(signal);
     loops.push(loop(signal));
