@@ -5,7 +5,7 @@ import { isPageClosed } from '../moderation/rules/pageClosed';
 import type { SiteRecord } from '../sites/siteRepository';
 import { decodeCursor, encodeCursor } from './cursor';
 import { findPage, type PageRow } from './findPage';
-import { ownerViewOptions, ownPendingComments, withOwnPending } from './ownerView';
+import { findPageWithOwnPending, ownerViewOptions, ownPendingComments, withOwnPending } from './ownerView';
 import { hashOwnerToken } from './ownerTokens';
 import { presentPublicComment, type PublicComment } from './presentComment';
 import { cursorAround, listRoots, type ThreadSort } from './threadRoots';
@@ -86,13 +86,16 @@ export async function listThread(
   const { site, pageKey, limit } = args;
   const sort = args.sort ?? 'oldest';
   let after = decodeCursor(args.cursor);
-  const page = args.page !== undefined ? args.page : await findPage(ctx, site.id, pageKey);
   const ownerHashes = args.ownerTokens.map(hashOwnerToken);
-  if (page && ownerHashes.length && !args.around && (sort === 'oldest' || sort === 'newest') && ownerViewOptions.splice) {
-    // A reader's own view: the shared (cached) thread plus their pending comments, from one small query.
+  const ownView = ownerHashes.length > 0 && !args.around && (sort === 'oldest' || sort === 'newest') && ownerViewOptions.splice;
+  // A reader's own view reads the page and their pending comments on it in one round trip.
+  const found = args.page === undefined && ownView ? await findPageWithOwnPending(ctx, site.id, pageKey, ownerHashes) : null;
+  const page = args.page !== undefined ? args.page : found ? found.page : await findPage(ctx, site.id, pageKey);
+  if (page && ownView) {
+    // The shared (cached) thread plus their pending comments, spliced in.
     const [shared, pending] = await Promise.all([
       listThread(ctx, { ...args, ownerTokens: [], page }),
-      ownPendingComments(ctx, page.id, ownerHashes),
+      found ? found.pending : ownPendingComments(ctx, page.id, ownerHashes),
     ]);
     const own = withOwnPending(shared, pending, { order: sort === 'newest' ? 'desc' : 'asc', after });
     if (own) return own;

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { AppContext } from '../context';
 import { prepared } from '../db/preparedStatement';
 import type { Cursor } from './cursor';
-import type { RenderedThread, ThreadComment, ThreadResponse } from './listThread';
+import type { PageRow } from './findPage';
+import { identityBody, type RenderedThread, type ThreadComment, type ThreadResponse } from './listThread';
 import { presentPublicComment } from './presentComment';
 
 /**
@@ -32,6 +33,32 @@ export async function ownPendingComments(ctx: AppContext, pageId: string, ownerH
   return rows;
 }
 
+/** Offsets are in bytes of the thread's UTF-8 body (identityBody), so the answer is cut from it without decoding. */
+/** The page and the reader's pending comments on it in one round trip (what a cached read costs: one lookup). */
+export async function findPageWithOwnPending(
+  ctx: AppContext,
+  siteId: string,
+  key: string,
+  ownerHashes: string[],
+): Promise<{ page: PageRow | null; pending: PendingRow[] }> {
+  const { rows } = await ctx.pool.query<PageRow & { pending: Array<Omit<PendingRow, 'createdAt'> & { createdAt: string }> | null }>(
+    prepared(
+      ctx,
+      `SELECT p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version",
+         (SELECT json_agg(json_build_object('id', c."id"::text, 'parentId', c."parentId"::text, 'rootId', c."rootId"::text,
+             'name', c."name", 'website', c."website", 'body', c."body", 'createdAt', c."createdAt", 'status', c."status"::text)
+             ORDER BY c."createdAt", c."id")
+          FROM "Comment" c WHERE c."ownerTokenHash" = ANY($3::text[]) AND c."pageId" = p."id" AND c."status" = 'pending') AS "pending"
+       FROM "Page" p WHERE p."siteId" = $1 AND p."key" = $2`,
+      [siteId, key, ownerHashes],
+    ),
+  );
+  if (!rows[0]) return { page: null, pending: [] };
+  const { pending, ...page } = rows[0];
+  // TIMESTAMP(3) holds UTC; inside JSON it arrives as text without a zone.
+  return { page, pending: (pending ?? []).map((r) => ({ ...r, createdAt: new Date(`${r.createdAt}Z`) })) };
+}
+
 interface Slot { id: string; createdAt: string; end: number }
 interface ListSpan { start: number; items: Slot[] }
 /** Where each list of the cached JSON starts and where each of its comments ends, by comment id (roots under ''). */
@@ -53,17 +80,22 @@ function indexOf(rendered: RenderedThread): ThreadIndex | null {
   if (at >= 0) {
     const lists = new Map<string, ListSpan>();
     let out = skeleton.slice(0, at) + '[';
+    let bytes = Buffer.byteLength(out);
+    const emit = (text: string) => {
+      out += text;
+      bytes += Buffer.byteLength(text);
+    };
     const emitList = (key: string, nodes: ThreadComment[]) => {
-      const list: ListSpan = { start: out.length, items: [] };
+      const list: ListSpan = { start: bytes, items: [] };
       lists.set(key, list);
       nodes.forEach((node, i) => {
-        if (i) out += ',';
+        if (i) emit(',');
         const own = JSON.stringify({ ...node, replies: [] });
         if (!own.endsWith('[]}')) throw new Error('replies must be the last field of a thread comment');
-        out += own.slice(0, -2);
+        emit(own.slice(0, -2));
         emitList(node.id, node.replies);
-        out += ']}';
-        list.items.push({ id: node.id, createdAt: node.createdAt, end: out.length });
+        emit(']}');
+        list.items.push({ id: node.id, createdAt: node.createdAt, end: bytes });
       });
     };
     try {
@@ -121,14 +153,24 @@ export function withOwnPending(
         : { at: list.items[k - 1].end, text: ',' + texts.join(',') });
     }
   }
-  inserts.sort((a, b) => b.at - a.at);
-  let json = shared.json;
-  for (const ins of inserts) json = json.slice(0, ins.at) + ins.text + json.slice(ins.at);
+  // Cut from the shared bytes: one copy of the body, no string work per request.
+  inserts.sort((a, b) => a.at - b.at);
+  const base = identityBody(shared);
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const ins of inserts) {
+    parts.push(base.subarray(from, ins.at), Buffer.from(ins.text, 'utf8'));
+    from = ins.at;
+  }
+  parts.push(base.subarray(from));
+  const body = Buffer.concat(parts);
   const own = crypto.createHash('sha1').update(inserts.map((i) => `${i.at}:${i.text}`).join('\n')).digest('base64url').slice(0, 16);
-  const merged = { json, etag: shared.etag.replace(/"$/, `.${own}"`), personal: true } as RenderedThread;
-  // Most callers only send the JSON text: the tree is parsed from it only if asked for (the no-JS embed).
+  const merged = { body, etag: shared.etag.replace(/"$/, `.${own}"`), personal: true } as RenderedThread;
+  // Routes send the bytes; the text and the tree are made only if asked for (the no-JS embed wants the tree).
+  let json: string | undefined;
   let tree: ThreadResponse | undefined;
-  Object.defineProperty(merged, 'thread', { enumerable: true, get: () => (tree ??= JSON.parse(json) as ThreadResponse) });
+  Object.defineProperty(merged, 'json', { enumerable: true, get: () => (json ??= body.toString('utf8')) });
+  Object.defineProperty(merged, 'thread', { enumerable: true, get: () => (tree ??= JSON.parse(merged.json) as ThreadResponse) });
   return merged;
 }
 
