@@ -123,7 +123,7 @@ export function withOwnPending(
   const index = indexOf(shared);
   if (!index) return null;
   // Replies to one's own pending comments travel inside them.
-  const nodes = new Map(pending.map((r) => [r.id, { ...presentPublicComment(r), replies: [] as ThreadComment[] }]));
+  const nodes = new Map(pending.map((r) => [r.id, { ...presentedPending(r), replies: [] as ThreadComment[] }]));
   const byList = new Map<string, ThreadComment[]>();
   const add = (key: string, node: ThreadComment) => byList.set(key, [...(byList.get(key) ?? []), node]);
   for (const r of pending) {
@@ -172,6 +172,23 @@ export function withOwnPending(
   Object.defineProperty(merged, 'json', { enumerable: true, get: () => (json ??= body.toString('utf8')) });
   Object.defineProperty(merged, 'thread', { enumerable: true, get: () => (tree ??= JSON.parse(merged.json) as ThreadResponse) });
   return merged;
+}
+
+/**
+ * Rendering a comment's Markdown is most of an own-view request's CPU, and the same reader reloads the same
+ * pending comments: their presentation is kept, keyed by everything it shows (an edit makes a new entry).
+ */
+const PRESENTED_MAX = 1_000;
+const presented = new Map<string, ReturnType<typeof presentPublicComment>>();
+function presentedPending(r: PendingRow) {
+  const key = `${r.id}:${crypto.createHash('sha1').update(`${r.createdAt.getTime()}\u0000${r.name}\u0000${r.website ?? ''}\u0000${r.status}\u0000${r.body}`).digest('base64url')}`;
+  let hit = presented.get(key);
+  if (!hit) {
+    hit = presentPublicComment(r);
+    if (presented.size >= PRESENTED_MAX) presented.delete(presented.keys().next().value!);
+    presented.set(key, hit);
+  }
+  return hit;
 }
 
 function compare(a: { createdAt: string; id: string }, b: { createdAt: string; id: string }): number {
