@@ -243,7 +243,16 @@ async function sendModeratorDigest(run: JobRun): Promise<JobOutcome> {
     p.siteId, p.moderatorId, digestInterval(sm),
   );
   if (!slot) return DONE;
-  if (!slot.reserved) return { type: 'defer', delayMs: Math.max(1000, Number(slot.wait_ms)), note: 'digest not due yet' };
+  if (!slot.reserved) {
+    // While digests were in flight, a busy fan-out may have queued another for the same slot: keep only one waiting.
+    const [other] = await ctx.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT 1 FROM "Job" WHERE "kind" = 'send_moderator_digest' AND "status" IN ('queued', 'retrying')
+         AND "payload"->>'siteId' = $1 AND "payload"->>'moderatorId' = $2 AND "id" <> $3::bigint LIMIT 1`,
+      p.siteId, p.moderatorId, job.id,
+    );
+    if (other) return DONE;
+    return { type: 'defer', delayMs: Math.max(1000, Number(slot.wait_ms)), note: 'digest not due yet' };
+  }
   try {
     const where = { siteId: p.siteId, status: 'pending' as const };
     const [rows, total, spamDays] = await Promise.all([

@@ -51,7 +51,7 @@ test('40 held comments in a minute: each moderator gets the first few one by one
     await new Promise((r) => setTimeout(r, 300));
     expect(sink.messages.length).toBe(before);
     const waiting = await ctx.prisma.job.findMany({ where: { kind: 'send_moderator_digest', status: { in: ['queued', 'retrying'] } } });
-    expect(waiting.map((j) => (j.payload as { moderatorId: string }).moderatorId).sort()).toEqual(mods.map((m) => m.id).sort());
+    expect(new Set(waiting.map((j) => (j.payload as { moderatorId: string }).moderatorId))).toEqual(new Set(mods.map((m) => m.id)));
   } finally {
     await worker.stop();
   }
