@@ -1,3 +1,5 @@
+// First: it must run before the other modules load (see there).
+import { keepYoungGenerationSmall } from './youngGeneration';
 import http from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { createApp } from './app';
@@ -17,6 +19,7 @@ const HARD_EXIT_MS = 3 * SHUTDOWN_STEP_MS + DB_CLOSE_MS;
 
 /** Starts Parley: config -> database (migrated) -> HTTP -> worker. Returns a function that stops it in order. */
 export async function startServer(config: Config) {
+  keepYoungGenerationSmall(!config.databaseUrl);
   const log = createLogger(config.logLevel);
   const db = await connectDatabase(config, log);
   if (config.databaseReplicaUrl && db.embedded) log.warn('DATABASE_REPLICA_URL needs DATABASE_URL: ignored with the embedded database');

@@ -21,7 +21,7 @@ export interface EmbeddedPostgres {
  * - wal_buffers 1 MB, min/max_wal_size: a small, recycled WAL (64-128 MB of pg_wal otherwise).
  */
 export const EMBEDDED_PG_SETTINGS: Record<string, string> = {
-  shared_buffers: '16MB',
+  shared_buffers: '8MB',
   work_mem: '2MB',
   temp_buffers: '2MB',
   maintenance_work_mem: '16MB',
