@@ -8,6 +8,7 @@ import { startReadReplica, type ReadReplica } from './readReplica';
 import { trackWrites, type WriteGeneration } from './singleWriterCache';
 import { createPool } from './pool';
 import { createPrismaClient } from './prismaClient';
+import { forgetQueryCompilerSource } from './queryCompilerSource';
 
 export interface Database {
   pool: Pool;
@@ -38,6 +39,9 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
   const writes = embedded ? trackWrites(pool) : null;
   await migrate(pool);
   const prisma = createPrismaClient(pool, embedded ? undefined : config.databaseSchema);
+  // $connect compiles Prisma's query compiler; its base64 source is not needed after that.
+  await prisma.$connect();
+  forgetQueryCompilerSource();
   // A replica of the embedded database cannot exist: DATABASE_REPLICA_URL needs DATABASE_URL.
   const readReplica = config.databaseReplicaUrl && !embedded
     ? startReadReplica({
