@@ -324,7 +324,13 @@ async function sendApprovedNotification(run: JobRun): Promise<JobOutcome> {
     where: { id: p.commentId },
     select: { ...HELD_SELECT, notifyReplies: true },
   });
-  if (!c || c.status !== 'approved' || !c.notifyReplies) return DONE;
+  if (c && c.status !== 'approved') {
+    // Un-approved before this job ran: nothing to say now, but let a later approval enqueue the email again
+    // (the dedupe key would otherwise keep it out for good).
+    await ctx.prisma.job.update({ where: { id: BigInt(job.id) }, data: { dedupeKey: null } });
+    return DONE;
+  }
+  if (!c || !c.notifyReplies) return DONE;
   const unsub = unsubscribeUrl(ctx, c.id);
   const email = renderApprovedEmail({
     siteName: c.site.name, authorName: c.name, body: c.body, pageTitle: c.page.title?.trim() || c.page.key,
