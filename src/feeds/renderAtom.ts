@@ -1,4 +1,5 @@
 import { renderCommentHtml } from '../comments/renderCommentHtml';
+import { safeHttpUrl } from '../notifications/templates/html';
 
 /** Atom 1.0 (RFC 4287) for comments. Only public fields go in: name, website-free, never an email or IP. */
 export interface FeedComment {
@@ -32,24 +33,14 @@ export function escapeXml(value: string): string {
   return value.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
 }
 
-function httpUrl(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
 function permalink(c: FeedComment): string | null {
-  const page = httpUrl(c.pageUrl);
+  const page = safeHttpUrl(c.pageUrl);
   return page ? `${page.split('#')[0]}#parley-${c.id}` : null;
 }
 
 export function renderAtom(feed: FeedInput): string {
   const updated = feed.comments.reduce((max, c) => (c.updatedAt > max ? c.updatedAt : max), feed.comments.length ? new Date(0) : feed.emptyUpdated);
-  const alternate = httpUrl(feed.alternateUrl);
+  const alternate = safeHttpUrl(feed.alternateUrl);
   const entries = feed.comments.map((c) => {
     const link = permalink(c);
     const where = c.pageTitle?.trim() || c.pageKey;
