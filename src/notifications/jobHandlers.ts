@@ -1,4 +1,5 @@
 import type { AppContext, Tx } from '../context';
+import { prepared } from '../db/preparedStatement';
 import { enqueueJob, LeaseLostError, markJobSent, type ClaimedJob } from './queue';
 import { jobKinds, type JobKind, type JobPayload } from './jobKinds';
 import type { MailTransport, OutgoingMail } from './mailTransport';
@@ -157,6 +158,76 @@ async function fanOutInOneStatement(run: JobRun, p: JobPayload<'notify_new_comme
   return true;
 }
 
+/**
+ * fanOutInOneStatement for a whole batch of notify_new_comment jobs (the worker claims them by the dozen in a
+ * wave of comments): one statement marks every job of a "simple" site sent and writes its moderator email jobs.
+ * Returns the jobs it did: `done`, `lost` (another worker took them over; nothing written), and `rest`, the jobs
+ * for the general path (a site with a webhook for new comments, or a digest to schedule), left untouched.
+ */
+export async function fanOutBatch(
+  ctx: AppContext,
+  workerId: string,
+  jobs: ReadonlyArray<{ job: ClaimedJob; payload: JobPayload<'notify_new_comment'> }>,
+): Promise<{ done: ClaimedJob[]; lost: ClaimedJob[]; rest: ClaimedJob[] }> {
+  const out = { done: [] as ClaimedJob[], lost: [] as ClaimedJob[], rest: [] as ClaimedJob[] };
+  const announcing = new Set<string>();
+  for (const siteId of new Set(jobs.map((j) => j.payload.siteId))) {
+    if (await siteAnnounces(ctx, siteId, 'comment.created')) announcing.add(siteId);
+  }
+  const batch = jobs.filter((j) => !announcing.has(j.payload.siteId));
+  out.rest.push(...jobs.filter((j) => announcing.has(j.payload.siteId)).map((j) => j.job));
+  if (batch.length === 0) return out;
+  const { rows } = await ctx.pool.query<{ id: string; simple: boolean; owned: boolean }>(
+    prepared(ctx, FAN_OUT_BATCH_SQL, [
+      batch.map((j) => j.job.id), batch.map((j) => j.payload.commentId), batch.map((j) => j.payload.siteId), workerId,
+      ctx.config.notifyFloodThreshold, FLOOD_WINDOW_MINUTES, jobKinds.send_moderator_email.maxAttempts,
+    ]),
+  );
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  for (const { job } of batch) {
+    const r = byId.get(job.id);
+    if (!r?.simple) out.rest.push(job);
+    else (r.owned ? out.done : out.lost).push(job);
+  }
+  return out;
+}
+
+const FAN_OUT_BATCH_SQL = `WITH input AS (
+    SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS t(job_id, comment_id, site_id)),
+  sites AS (SELECT DISTINCT site_id FROM input),
+  flood AS (
+    SELECT s.site_id, $5::int > 0 AND (SELECT count(*) FROM (
+      SELECT 1 FROM "Comment" WHERE "siteId" = s.site_id AND "status" = 'pending'
+        AND "createdAt" > timezone('UTC', now()) - $6 * interval '1 minute' LIMIT $5::int + 1) AS recent) > $5::int AS "on"
+    FROM sites s),
+  mods AS (
+    SELECT sm."siteId" AS site_id, sm."moderatorId", (sm."notifyMode" = 'digest' OR f."on") AS "digest"
+    FROM "SiteModerator" sm JOIN "Moderator" m ON m."id" = sm."moderatorId" JOIN flood f ON f.site_id = sm."siteId"
+    WHERE m."revokedAt" IS NULL),
+  simple AS (
+    SELECT s.site_id FROM sites s WHERE NOT EXISTS (
+      SELECT 1 FROM mods WHERE mods.site_id = s.site_id AND mods."digest" AND NOT EXISTS (
+        SELECT 1 FROM "Job" j WHERE j."kind" = 'send_moderator_digest' AND j."status" IN ('queued', 'retrying')
+          AND j."payload"->>'siteId' = s.site_id AND j."payload"->>'moderatorId' = mods."moderatorId"::text))),
+  done AS (
+    UPDATE "Job" SET "status" = 'sent', "finishedAt" = timezone('UTC', now()), "lockedAt" = NULL, "lockedBy" = NULL
+    FROM input i
+    WHERE "Job"."id" = i.job_id AND "Job"."status" = 'running' AND "Job"."lockedBy" = $4
+      AND i.site_id IN (SELECT site_id FROM simple)
+    RETURNING i.job_id, i.comment_id, i.site_id),
+  held AS (
+    SELECT done.job_id, done.site_id, c."id", c."siteId" FROM done JOIN "Comment" c ON c."id" = done.comment_id
+    WHERE c."status" NOT IN ('deleted', 'spam')),
+  jobs AS (
+    INSERT INTO "Job" ("kind", "payload", "maxAttempts", "runAt", "createdAt")
+    SELECT 'send_moderator_email', jsonb_build_object('siteId', held."siteId", 'commentId', held."id"::text, 'moderatorId', mods."moderatorId"::text),
+      $7::int, timezone('UTC', now()), timezone('UTC', now())
+    FROM held JOIN mods ON mods.site_id = held.site_id AND NOT mods."digest"
+    ORDER BY held.job_id, mods."moderatorId")
+  SELECT i.job_id AS "id", i.site_id IN (SELECT site_id FROM simple) AS "simple",
+    EXISTS (SELECT 1 FROM done WHERE done.job_id = i.job_id) AS "owned"
+  FROM input i`;
+
 /** How long a flood (FLOOD_WINDOW_MINUTES of held comments above the threshold) lasts, and how often its digest goes out. */
 export const FLOOD_WINDOW_MINUTES = 10;
 export const FLOOD_DIGEST_MINUTES = 15;
@@ -200,28 +271,82 @@ async function scheduleDigest(tx: Tx, siteId: string, moderatorId: string, diges
 }
 
 async function sendModeratorEmail(run: JobRun): Promise<JobOutcome> {
-  const { ctx, job } = run;
-  const p = payloadOf('send_moderator_email', job);
-  const sm = await activeSiteModerator(ctx.prisma, p.siteId, p.moderatorId);
-  const row = await ctx.prisma.comment.findUnique({ where: { id: p.commentId }, select: HELD_SELECT });
-  if (!sm || !row || row.status === 'deleted') {
-    ctx.log.info({ jobId: job.id }, 'moderator email skipped: moderator or comment gone');
-    return DONE;
-  }
-  // Only held comments are announced, and the queue may run late (a backlog, retries, a digest): once a
-  // moderator has decided (approved, rejected, spam), nothing is left to do and no link would still apply.
-  if (row.status !== 'pending') {
-    ctx.log.info({ jobId: job.id, status: row.status }, 'moderator email skipped: the comment was already moderated');
-    return DONE;
-  }
-  const links = moderationLinks(ctx, row.id, sm.moderator.id);
-  const email = renderModeratorEmail({
-    site: row.site, moderatorName: sm.moderator.name, comment: toHeld(row), links,
-    moderationUrl: moderationQueueUrl(ctx, row.siteId),
-  });
-  await run.transport.send(mailTo(ctx, job, sm.moderator, email, { links: { ...links } }));
+  const p = payloadOf('send_moderator_email', run.job);
+  const [mail] = await loadModeratorEmails(run.ctx, [{ job: run.job, payload: p }]);
+  if (mail) await run.transport.send(mail);
   return DONE;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The payload of a job the batch paths can take (valid, with ids the database's uuid columns accept), or null. */
+export function batchablePayload<K extends 'notify_new_comment' | 'send_moderator_email'>(kind: K, job: ClaimedJob): JobPayload<K> | null {
+  if (job.kind !== kind) return null;
+  const parsed = jobKinds[kind].payload.safeParse(job.payload);
+  if (!parsed.success) return null;
+  const p = parsed.data as JobPayload<'send_moderator_email'>;
+  if (!UUID.test(p.commentId) || (kind === 'send_moderator_email' && !UUID.test(p.moderatorId))) return null;
+  return parsed.data as JobPayload<K>;
+}
+
+type ModeratorEmailRow = {
+  jobId: string; id: string | null; siteId: string; parentId: string | null; name: string; email: string; website: string | null;
+  body: string; reasons: string[]; status: string; createdAt: Date; pageKey: string; pageUrl: string | null; pageTitle: string | null;
+  siteName: string; moderatorId: string | null; moderatorName: string; moderatorEmail: string;
+};
+
+/**
+ * The moderator emails of several jobs, read in one statement and rendered: for each job in order, the message
+ * to send, or null when there is nothing to send (moderator revoked or gone, comment gone or already moderated).
+ */
+export async function loadModeratorEmails(
+  ctx: AppContext,
+  jobs: ReadonlyArray<{ job: ClaimedJob; payload: JobPayload<'send_moderator_email'> }>,
+): Promise<Array<OutgoingMail | null>> {
+  if (jobs.length === 0) return [];
+  const { rows } = await ctx.pool.query<ModeratorEmailRow>(
+    prepared(ctx, MODERATOR_EMAIL_SQL, [
+      jobs.map((j) => j.job.id), jobs.map((j) => j.payload.commentId), jobs.map((j) => j.payload.siteId), jobs.map((j) => j.payload.moderatorId),
+    ]),
+  );
+  const byJob = new Map(rows.map((r) => [String(r.jobId), r]));
+  const queueUrls = new Map<string, string>();
+  return jobs.map(({ job }) => {
+    const row = byJob.get(job.id);
+    if (!row?.id || !row.moderatorId || row.status === 'deleted') {
+      ctx.log.info({ jobId: job.id }, 'moderator email skipped: moderator or comment gone');
+      return null;
+    }
+    // Only held comments are announced, and the queue may run late (a backlog, retries, a digest): once a
+    // moderator has decided (approved, rejected, spam), nothing is left to do and no link would still apply.
+    if (row.status !== 'pending') {
+      ctx.log.info({ jobId: job.id, status: row.status }, 'moderator email skipped: the comment was already moderated');
+      return null;
+    }
+    let moderationUrl = queueUrls.get(row.siteId);
+    if (!moderationUrl) queueUrls.set(row.siteId, (moderationUrl = moderationQueueUrl(ctx, row.siteId)));
+    const links = moderationLinks(ctx, row.id, row.moderatorId);
+    const email = renderModeratorEmail({
+      site: { id: row.siteId, name: row.siteName }, moderatorName: row.moderatorName, links, moderationUrl,
+      comment: {
+        id: row.id, name: row.name, email: row.email, website: row.website, body: row.body, reasons: row.reasons,
+        status: row.status, createdAt: row.createdAt, isReply: row.parentId !== null,
+        pageTitle: row.pageTitle, pageUrl: row.pageUrl, pageKey: row.pageKey,
+      },
+    });
+    return mailTo(ctx, job, { name: row.moderatorName, email: row.moderatorEmail }, email, { links: { ...links } });
+  });
+}
+
+const MODERATOR_EMAIL_SQL = `SELECT i.job_id AS "jobId", c."id"::text AS "id", c."siteId", c."parentId"::text AS "parentId", c."name", c."email",
+    c."website", c."body", c."reasons", c."status"::text AS "status", c."createdAt", p."key" AS "pageKey", p."url" AS "pageUrl",
+    p."title" AS "pageTitle", s."name" AS "siteName", m."id"::text AS "moderatorId", m."name" AS "moderatorName", m."email" AS "moderatorEmail"
+  FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::uuid[]) AS i(job_id, comment_id, site_id, moderator_id)
+  LEFT JOIN "Comment" c ON c."id" = i.comment_id
+  LEFT JOIN "Page" p ON p."id" = c."pageId"
+  LEFT JOIN "Site" s ON s."id" = c."siteId"
+  LEFT JOIN "SiteModerator" sm ON sm."siteId" = i.site_id AND sm."moderatorId" = i.moderator_id
+  LEFT JOIN "Moderator" m ON m."id" = sm."moderatorId" AND m."revokedAt" IS NULL`;
 
 async function sendModeratorDigest(run: JobRun): Promise<JobOutcome> {
   const { ctx, job } = run;

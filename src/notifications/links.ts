@@ -38,11 +38,21 @@ export function commentPermalink(pageUrl: string | null, commentId: string): str
 
 /** The Message-ID of a job's email: the same on every attempt, so a resend is recognisably one message. */
 export function jobMessageId(ctx: AppContext, jobId: string): string {
-  let host = 'parley.invalid';
-  try {
-    host = new URL(ctx.publicUrl).hostname || host;
-  } catch {
-    /* keep the fallback */
+  return `<parley-job-${jobId}@${messageIdHost(ctx.publicUrl)}>`;
+}
+
+// Parsed once per public URL, not once per email.
+const hosts = new Map<string, string>();
+function messageIdHost(publicUrl: string): string {
+  let host = hosts.get(publicUrl);
+  if (host === undefined) {
+    host = 'parley.invalid';
+    try {
+      host = new URL(publicUrl).hostname || host;
+    } catch {
+      /* keep the fallback */
+    }
+    hosts.set(publicUrl, host);
   }
-  return `<parley-job-${jobId}@${host}>`;
+  return host;
 }

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
+import { encodeWord, foldLines } from 'nodemailer/lib/mime-funcs';
+import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { scrubEmails } from './scrub';
@@ -62,6 +66,58 @@ function message(from: string, mail: OutgoingMail) {
   };
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const ASCII_ADDRESS = /^[\x21-\x7e]+@[\x21-\x7e]+$/;
+
+/** MAIL_FROM as a header value and an envelope address, when it is the plain ASCII case (parsed once). */
+function plainAddress(value: string): { header: string; address: string } | null {
+  const [parsed] = addressparser(value) as Array<{ name?: string; address?: string }>;
+  if (!parsed?.address || !ASCII_ADDRESS.test(parsed.address)) return null;
+  const name = parsed.name ? headerName(parsed.name) : '';
+  return { header: name ? `${name} <${parsed.address}>` : parsed.address, address: parsed.address };
+}
+
+function headerName(name: string): string {
+  if (PRINTABLE_ASCII.test(name) && !name.includes('=?')) return `"${name.replace(/["\\]/g, '\\$&')}"`;
+  return encodeWord(name, 'Q', 52);
+}
+
+function headerLine(key: string, value: string): string {
+  return foldLines(`${key}: ${value}`, 76);
+}
+
+function qpPart(type: string, content: string): string {
+  return `Content-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qpWrap(qpEncode(content), 76)}`;
+}
+
+/**
+ * A notification as one MIME buffer (multipart/alternative: text, then html), the shape nodemailer's composer
+ * gives it, written without its stream pipeline: composing through streams cost more CPU than the rest of a
+ * job. Only the usual case: no attachments, ASCII addresses and header values (null: nodemailer composes it).
+ */
+export function composePlainMessage(from: { header: string }, mail: OutgoingMail): Buffer | null {
+  if (mail.attachments?.length || !ASCII_ADDRESS.test(mail.to.address)) return null;
+  const extra = headersFor(mail);
+  for (const [k, v] of Object.entries(extra)) if (!/^[A-Za-z0-9-]+$/.test(k) || !PRINTABLE_ASCII.test(v)) return null;
+  if (!PRINTABLE_ASCII.test(mail.messageId)) return null;
+  const toName = mail.to.name.replace(/[\r\n"]/g, ' ').slice(0, 100).trim();
+  const subject = mail.subject.replace(/[\r\n]+/g, ' ');
+  const boundary = `--_parley_${randomUUID()}`;
+  const head = [
+    'Content-Type: multipart/alternative;\r\n boundary="' + boundary + '"',
+    headerLine('From', from.header),
+    headerLine('To', toName ? `${headerName(toName)} <${mail.to.address}>` : mail.to.address),
+    headerLine('Subject', PRINTABLE_ASCII.test(subject) && !subject.includes('=?') ? subject : encodeWord(subject, 'Q', 52)),
+    ...Object.entries(extra).map(([k, v]) => headerLine(k, v)),
+    `Message-ID: ${mail.messageId}`,
+    `Date: ${new Date().toUTCString().replace(/GMT/, '+0000')}`,
+    'MIME-Version: 1.0',
+  ].join('\r\n');
+  return Buffer.from(
+    `${head}\r\n\r\n--${boundary}\r\n${qpPart('text/plain', mail.text)}\r\n--${boundary}\r\n${qpPart('text/html', mail.html)}\r\n--${boundary}--\r\n`,
+  );
+}
+
 export function createSmtpTransport(
   config: Config,
   timeouts: SmtpTimeouts = DEFAULT_SMTP_TIMEOUTS,
@@ -72,13 +128,18 @@ export function createSmtpTransport(
     ...(s.user ? { auth: { user: s.user, pass: s.pass ?? '' } } : {}),
     pool: true,
     maxConnections: 2,
+    // Keep the pooled connections for good (nodemailer's default reconnects after 100 messages).
+    maxMessages: Infinity,
     ...timeouts,
   };
   const transporter = nodemailer.createTransport(options as Parameters<typeof nodemailer.createTransport>[0]);
+  const from = plainAddress(config.mailFrom);
   return {
     kind: 'smtp',
     async send(mail) {
-      await transporter.sendMail(message(config.mailFrom, mail));
+      const raw = from && composePlainMessage(from, mail);
+      if (raw) await transporter.sendMail({ envelope: { from: from.address, to: [mail.to.address] }, raw });
+      else await transporter.sendMail(message(config.mailFrom, mail));
     },
     async verify() {
       try {

@@ -1,4 +1,5 @@
 import type { AppContext, Tx } from '../context';
+import { prepared } from '../db/preparedStatement';
 import type { PrismaClient } from '../generated/prisma/client';
 import { jobKinds, type JobKind, type JobPayload } from './jobKinds';
 
@@ -99,6 +100,47 @@ export async function claimJobs(
   return rows
     .map((r) => ({ ...r, id: String(r.id), payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }))
     .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+}
+
+/**
+ * claimJobs for the worker's loop: the same statement on the pg pool, prepared once per connection (a claim
+ * runs once per batch, and Prisma's raw-query path costs more CPU than the query itself here).
+ */
+export async function claimJobBatch(
+  ctx: Pick<AppContext, 'pool' | 'config'>,
+  opts: { workerId: string; kinds: readonly string[]; limit: number },
+): Promise<ClaimedJob[]> {
+  if (opts.kinds.length === 0 || opts.limit <= 0) return [];
+  const { rows } = await ctx.pool.query<{ id: string; kind: string; payload: unknown; attempts: number; maxAttempts: number }>(
+    prepared(ctx, CLAIM_SQL, [opts.workerId, [...opts.kinds], opts.limit]),
+  );
+  return rows
+    .map((r) => ({ ...r, id: String(r.id), payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }))
+    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+}
+
+const CLAIM_SQL = `UPDATE "Job" SET "status" = 'running', "attempts" = "attempts" + 1, "lockedAt" = ${NOW}, "lockedBy" = $1
+  WHERE "id" IN (
+    SELECT "id" FROM "Job"
+    WHERE "status" IN ('queued', 'retrying') AND "runAt" <= ${NOW} AND "kind" = ANY($2::text[])
+    ORDER BY "runAt", "id"
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED)
+  RETURNING "id", "kind", "payload", "attempts", "maxAttempts"`;
+
+/** markJobSent for many jobs in one statement. Returns the ids this worker still owned (the others were reclaimed). */
+export async function markJobsSent(ctx: Pick<AppContext, 'pool' | 'config'>, jobIds: readonly string[], workerId: string): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const { rows } = await ctx.pool.query<{ id: string }>(
+    prepared(
+      ctx,
+      `UPDATE "Job" SET "status" = 'sent', "finishedAt" = ${NOW}, "lockedAt" = NULL, "lockedBy" = NULL
+       WHERE "id" = ANY($1::bigint[]) AND "status" = 'running' AND "lockedBy" = $2
+       RETURNING "id"`,
+      [[...jobIds], workerId],
+    ),
+  );
+  return new Set(rows.map((r) => String(r.id)));
 }
 
 export class LeaseLostError extends Error {

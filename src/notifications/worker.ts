@@ -3,9 +3,10 @@ import os from 'node:os';
 import type { AppContext } from '../context';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { JOB_KIND_NAMES, NON_MAIL_JOB_KINDS, PERMANENT_FAILURE_MAX_ATTEMPTS, isJobKind, jobKinds } from './jobKinds';
-import { jobHandlers, PermanentJobError } from './jobHandlers';
-import { createMailTransport, type MailTransport } from './mailTransport';
-import { claimJobs, LeaseLostError, markJobFailed, markJobSent, purgeFinishedJobs, reclaimExpiredJobs, releaseJob, type ClaimedJob } from './queue';
+import { batchablePayload, fanOutBatch, jobHandlers, loadModeratorEmails, PermanentJobError } from './jobHandlers';
+import type { JobPayload } from './jobKinds';
+import { createMailTransport, type MailTransport, type OutgoingMail } from './mailTransport';
+import { claimJobBatch, LeaseLostError, markJobFailed, markJobSent, markJobsSent, purgeFinishedJobs, reclaimExpiredJobs, releaseJob, type ClaimedJob } from './queue';
 import { describeError } from './scrub';
 
 export interface WorkerOptions {
@@ -27,7 +28,7 @@ export interface WorkerOptions {
   workerId?: string;
   /** Sent jobs older than this are deleted (default 14 days; 0 keeps them). */
   keepSentMs?: number;
-  /** Jobs claimed at once by each loop (default 10); those not yet started go back to the queue on stop. */
+  /** Jobs claimed at once by each loop (default 50); those not yet started go back to the queue on stop. */
   batchSize?: number;
 }
 
@@ -35,6 +36,9 @@ export interface Worker {
   readonly id: string;
   stop(): Promise<void>;
 }
+
+/** Moderator emails of a batch are marked sent this many at a time. */
+const SENT_FLUSH_EVERY = 16;
 
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED', 'ECONNRESET', 'EAUTH', 'ENOAUTH']);
 
@@ -61,7 +65,7 @@ const sleep = (ms: number, signal: { wake?: () => void }) =>
   });
 
 /**
- * Runs queued jobs until stop(). Each loop claims one job at a time; when the mail server is
+ * Runs queued jobs until stop(). Each loop claims a batch of due jobs at a time; when the mail server is
  * unreachable the worker pauses sending (jobs keep their attempts, since the outage is not their
  * fault) and checks the server with growing waits, while fan-out jobs keep running.
  */
@@ -75,7 +79,7 @@ export function startWorker(ctx: AppContext, opts: WorkerOptions = {}): Worker {
   const outage = opts.outageRetryMs ?? { initial: 500, max: 5000 };
   const stopTimeoutMs = opts.stopTimeoutMs ?? 30_000;
   const keepSentMs = opts.keepSentMs ?? 14 * 24 * 3600_000;
-  const batchSize = Math.max(1, opts.batchSize ?? 10);
+  const batchSize = Math.max(1, opts.batchSize ?? 50);
   const log = ctx.log.child({ worker: id });
 
   let stopping = false;
@@ -155,24 +159,120 @@ export function startWorker(ctx: AppContext, opts: WorkerOptions = {}): Worker {
     }
   }
 
+  const mailPaused = () => Date.now() < mailPausedUntil || checkingServer !== null;
+
+  /** Jobs not started go back to the queue at once, their attempt not counted. */
+  async function giveBack(jobs: ClaimedJob[]) {
+    for (const job of jobs) await releaseJob(ctx.prisma, job, id, { delayMs: 0, status: 'queued' }).catch(() => {});
+  }
+
+  /**
+   * One claimed batch. The two kinds a wave of comments brings run batched: the fan-outs in one statement, the
+   * moderator emails read in one statement and marked sent a few at a time; any other job runs on its own.
+   * Once stopping, the mail server gone away, or half the lease spent, the jobs not started go back.
+   */
+  async function runBatch(jobs: ClaimedJob[]) {
+    const claimedAt = Date.now();
+    const mustStop = (job: ClaimedJob) =>
+      stopping || Date.now() - claimedAt > leaseMs / 2 || (jobKinds[job.kind as keyof typeof jobKinds]?.sendsMail && mailPaused());
+    let fanouts: Array<{ job: ClaimedJob; payload: JobPayload<'notify_new_comment'> }> = [];
+    let emails: Array<{ job: ClaimedJob; payload: JobPayload<'send_moderator_email'> }> = [];
+    const single: ClaimedJob[] = [];
+    for (const job of jobs) {
+      const f = batchablePayload('notify_new_comment', job);
+      const e = f ? null : batchablePayload('send_moderator_email', job);
+      if (f) fanouts.push({ job, payload: f });
+      else if (e) emails.push({ job, payload: e });
+      else single.push(job);
+    }
+    const notStarted = () => [...fanouts.map((f) => f.job), ...emails.map((e) => e.job), ...single];
+
+    // Fan-outs: the batch statement, then one job of each site it left (a digest to schedule, a webhook) through
+    // the general path, then the batch again for the rest, which then usually finds its digest waiting.
+    for (let round = 0; fanouts.length > 1 && round < 2; round++) {
+      if (stopping) return giveBack(notStarted());
+      let result: Awaited<ReturnType<typeof fanOutBatch>>;
+      try {
+        result = await fanOutBatch(ctx, id, fanouts);
+      } catch (err) {
+        log.warn({ error: describeError(err) }, 'batch fan-out failed; its jobs run one by one');
+        break;
+      }
+      for (const job of result.lost) log.warn({ jobId: job.id }, new LeaseLostError(job.id).message);
+      const left = new Set(result.rest);
+      const firstOfSite = new Map<string, ClaimedJob>();
+      for (const f of fanouts) if (left.has(f.job) && !firstOfSite.has(f.payload.siteId)) firstOfSite.set(f.payload.siteId, f.job);
+      const firstJobs = new Set(firstOfSite.values());
+      fanouts = fanouts.filter((f) => left.has(f.job) && !firstJobs.has(f.job));
+      for (const job of firstOfSite.values()) {
+        if (stopping) return giveBack([job, ...notStarted()]);
+        await runJob(job);
+      }
+    }
+    single.unshift(...fanouts.map((f) => f.job));
+    fanouts = [];
+
+    if (emails.length) {
+      if (mustStop(emails[0].job)) return giveBack(notStarted());
+      let mails: Array<OutgoingMail | null> = [];
+      try {
+        mails = await loadModeratorEmails(ctx, emails);
+      } catch (err) {
+        log.warn({ error: describeError(err) }, 'moderator emails could not be read as a batch; they run one by one');
+        single.push(...emails.map((e) => e.job));
+        emails = [];
+      }
+      const done: string[] = [];
+      const flush = async () => {
+        const ids = done.splice(0);
+        if (!ids.length) return;
+        try {
+          const owned = await markJobsSent(ctx, ids, id);
+          for (const jobId of ids) if (!owned.has(jobId)) log.warn({ jobId }, 'job finished after its lease expired');
+        } catch (err) {
+          // Left running: their lease expires and they are sent again (same Message-ID), never lost.
+          log.error({ error: describeError(err) }, 'could not mark sent jobs');
+        }
+      };
+      while (emails.length) {
+        const { job } = emails[0];
+        if (mustStop(job)) {
+          await flush();
+          return giveBack(notStarted());
+        }
+        const mail = mails[mails.length - emails.length];
+        emails.shift();
+        try {
+          if (mail) {
+            await transport.send(mail);
+            outageDelay = 0;
+          }
+          done.push(job.id);
+          // Marked sent a few at a time: a crash re-sends at most this many (with the same Message-ID).
+          if (done.length >= SENT_FLUSH_EVERY) await flush();
+        } catch (err) {
+          await handleFailure(job, err).catch((e) => log.error({ jobId: job.id, error: describeError(e) }, 'could not record job failure'));
+        }
+      }
+      await flush();
+    }
+
+    while (single.length) {
+      if (mustStop(single[0])) return giveBack(notStarted());
+      await runJob(single.shift()!);
+    }
+  }
+
   async function loop(signal: { wake?: () => void }) {
     while (!stopping) {
       let worked = false;
       try {
         await housekeeping();
-        const kinds = Date.now() < mailPausedUntil || checkingServer ? NON_MAIL_JOB_KINDS : JOB_KIND_NAMES;
-        // Several due jobs per claim: one claim round trip for a batch instead of one per job.
-        const jobs = await claimJobs(ctx.prisma, { workerId: id, kinds, limit: batchSize });
+        const kinds = mailPaused() ? NON_MAIL_JOB_KINDS : JOB_KIND_NAMES;
+        // Many due jobs per claim: one claim round trip for a batch instead of one per job.
+        const jobs = await claimJobBatch(ctx, { workerId: id, kinds, limit: batchSize });
         worked = jobs.length > 0;
-        for (const [i, job] of jobs.entries()) {
-          const mailPaused = jobKinds[job.kind as keyof typeof jobKinds]?.sendsMail && (Date.now() < mailPausedUntil || checkingServer);
-          if (stopping || mailPaused) {
-            // Not started: back to the queue at once, its attempt not counted (stopping, or the mail server went away).
-            for (const rest of jobs.slice(i)) await releaseJob(ctx.prisma, rest, id, { delayMs: 0, status: 'queued' }).catch(() => {});
-            break;
-          }
-          await runJob(job);
-        }
+        await runBatch(jobs);
       } catch (err) {
         log.error({ error: describeError(err) }, 'worker loop error');
       }
