@@ -35,6 +35,8 @@ export interface RenderedThread {
   compressed?: Partial<Record<ThreadEncoding, Buffer>>;
   /** The JSON as UTF-8 bytes, made once per cached thread by identityBody(). */
   body?: Buffer;
+  /** A reader's own view: its bytes in pieces (views of the cached thread's bytes and the inserts), in order. */
+  parts?: Buffer[];
 }
 
 export type ThreadEncoding = 'br' | 'gzip';

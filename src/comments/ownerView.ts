@@ -153,7 +153,8 @@ export function withOwnPending(
         : { at: list.items[k - 1].end, text: ',' + texts.join(',') });
     }
   }
-  // Cut from the shared bytes: one copy of the body, no string work per request.
+  // Views of the shared bytes around the inserts, no copy: routes write the parts as they are. A joined
+  // 100+ KB copy per request piled up outside the V8 heap until the next collection (up to ~70 MB under load).
   inserts.sort((a, b) => a.at - b.at);
   const base = identityBody(shared);
   const parts: Buffer[] = [];
@@ -163,13 +164,14 @@ export function withOwnPending(
     from = ins.at;
   }
   parts.push(base.subarray(from));
-  const body = Buffer.concat(parts);
   const own = crypto.createHash('sha1').update(inserts.map((i) => `${i.at}:${i.text}`).join('\n')).digest('base64url').slice(0, 16);
-  const merged = { body, etag: shared.etag.replace(/"$/, `.${own}"`), personal: true } as RenderedThread;
-  // Routes send the bytes; the text and the tree are made only if asked for (the no-JS embed wants the tree).
+  const merged = { parts, etag: shared.etag.replace(/"$/, `.${own}"`), personal: true } as RenderedThread;
+  // The joined bytes, the text and the tree are made only if asked for (the no-JS embed wants the tree).
+  let body: Buffer | undefined;
   let json: string | undefined;
   let tree: ThreadResponse | undefined;
-  Object.defineProperty(merged, 'json', { enumerable: true, get: () => (json ??= body.toString('utf8')) });
+  Object.defineProperty(merged, 'body', { enumerable: true, get: () => (body ??= Buffer.concat(parts)) });
+  Object.defineProperty(merged, 'json', { enumerable: true, get: () => (json ??= merged.body!.toString('utf8')) });
   Object.defineProperty(merged, 'thread', { enumerable: true, get: () => (tree ??= JSON.parse(merged.json) as ThreadResponse) });
   return merged;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { AppContext } from '../context';
 import { parseBody } from '../http/bodyParsers';
 import { siteCors } from '../http/siteCors';
@@ -81,6 +81,10 @@ export function publicCommentsRouter(ctx: AppContext): Router {
       res.send(compressedBody(rendered, encoding));
       return;
     }
+    if (rendered.parts) {
+      sendParts(req.method, res, rendered.parts);
+      return;
+    }
     res.send(identityBody(rendered));
   });
 
@@ -92,6 +96,22 @@ export function publicCommentsRouter(ctx: AppContext): Router {
   });
 
   return router;
+}
+
+/**
+ * A body in pieces, without joining them: its length is known, and Node holds the writes of one tick
+ * together (the socket is corked until the next tick), so it still leaves in one write.
+ */
+function sendParts(method: string, res: Response, parts: Buffer[]): void {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  res.setHeader('Content-Length', length);
+  if (method === 'HEAD') {
+    res.end();
+    return;
+  }
+  for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+  res.end(parts[parts.length - 1]);
 }
 
 /**
