@@ -12,7 +12,8 @@
  *             with database transactions per POST (a round-trip count)
  *   moderate  list + approve, alternating
  *   worker    a second Parley process with the worker on drains the jobs the write workload queued, into an
- *             SMTP sink in this process: jobs/s and CPU ms per job
+ *             SMTP sink in this process: jobs/s and CPU ms per job with one email per comment, then the same
+ *             queue again with the default flood digest (a spam wave: one digest email)
  *   scale     grows the table to 1M rows; read, owner read and moderation queue on a fresh Parley
  *   embedded, console   sections other engineers add as bench/embedded.ts and bench/console.ts (if present)
  * `-- --soak [--soak-minutes 10]` instead runs two Parley instances on one database under mixed load
@@ -259,10 +260,18 @@ async function main() {
 
     if (selected('worker')) {
       log('worker: a second Parley process drains the queued notifications into an SMTP sink');
-      const w = await runWorkerDrain(pool, notePeakRss);
-      extra.worker = w;
-      figure('worker, jobs/s', `${w.jobsPerSecond} (${w.jobs} jobs: ${w.comments} comments notified in ${w.seconds} s${w.drained ? '' : ', NOT drained'})`, `>= write rate (${writeCreated} comments written in ${SECONDS} s)`, w.commentsPerSecond >= Math.round(writeCreated / SECONDS));
+      // One email per held comment (the flood digest off): the per-comment cost, and whether it keeps up with writes.
+      const w = await runWorkerDrain(pool, notePeakRss, { NOTIFY_FLOOD_THRESHOLD: '0' });
+      figure('worker, jobs/s (one email per comment)', `${w.jobsPerSecond} (${w.jobs} jobs: ${w.comments} comments notified in ${w.seconds} s, ${w.commentsPerSecond} comments/s${w.drained ? '' : ', NOT drained'})`, `>= write rate (${writeCreated} comments written in ${SECONDS} s)`, w.commentsPerSecond >= Math.round(writeCreated / SECONDS));
       figure('worker, CPU per job', `${w.cpuMsPerJob} ms (${w.cpuMsPerComment} ms per held comment, ${w.emails} emails; ~${w.dbTransactionsPerJob} db transactions per job)`);
+      // The same wave with the default settings: it is a spam wave (NOTIFY_FLOOD_THRESHOLD, 20 held comments in
+      // 10 minutes), so the moderator gets one digest instead of an email per comment.
+      await pool.query(`DELETE FROM "Job" WHERE "kind" IN ('send_moderator_email', 'send_moderator_digest')`);
+      await pool.query(`UPDATE "Job" SET "status" = 'queued', "attempts" = 0, "runAt" = timezone('UTC', now()), "finishedAt" = NULL WHERE "kind" = 'notify_new_comment'`);
+      await pool.query(`UPDATE "SiteModerator" SET "lastDigestAt" = NULL`);
+      const d = await runWorkerDrain(pool, notePeakRss, {});
+      extra.worker = { perComment: w, floodDigest: d };
+      figure('worker in a spam wave (default flood digest)', `${d.commentsPerSecond} comments/s (${d.comments} comments in ${d.seconds} s${d.drained ? '' : ', NOT drained'}; ${d.emails} email${d.emails === 1 ? '' : 's'} sent; ${d.cpuMsPerComment} ms CPU per comment)`);
     }
 
     // Sections other engineers add (bench/embedded.ts, bench/console.ts), each exporting run(api).
@@ -397,11 +406,11 @@ async function transactions(pool: Pool, settle = true): Promise<number> {
 }
 
 /**
- * Starts a second Parley (worker on, SMTP to a sink in this process) on the queue the write workload left,
- * and measures until it is drained (at most 120 s): jobs finished per second and the process's CPU per job.
- * The per-comment cost is what matters, so the flood digest is off here (NOTIFY_FLOOD_THRESHOLD=0).
+ * Starts a second Parley (worker on, SMTP to a sink in this process, `env` on top) on the queue the write
+ * workload left, and measures until it is drained (at most 120 s): jobs finished per second, the process's
+ * CPU per job, and the emails the sink received.
  */
-async function runWorkerDrain(pool: Pool, notePeakRss: (mb: number) => void) {
+async function runWorkerDrain(pool: Pool, notePeakRss: (mb: number) => void, env: Record<string, string>) {
   const sink = await startSmtpSink();
   const count = async () =>
     (await pool.query<{ open: number; done: number; comments: number }>(
@@ -412,7 +421,7 @@ async function runWorkerDrain(pool: Pool, notePeakRss: (mb: number) => void) {
        FROM "Job"`,
     )).rows[0];
   const before = await count();
-  const worker = await startParley({ WORKER_ENABLED: 'true', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, WORKER_POLL_MS: '200', NOTIFY_FLOOD_THRESHOLD: '0' });
+  const worker = await startParley({ WORKER_ENABLED: 'true', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, WORKER_POLL_MS: '200', ...env });
   const pid = worker.proc.pid!;
   const xact0 = await transactions(pool, false);
   const cpu0 = cpuMs(pid);
