@@ -15,6 +15,8 @@ export interface AppContext {
   prisma: PrismaClient;
   /** The same pool Prisma uses; for the few raw queries (job claiming, rate limits). */
   pool: Pool;
+  /** The comment write path's statements (src/db/connectDatabase.ts `writePool`); `pool` when unset. */
+  writePool?: Pool;
   log: Logger;
   now: () => Date;
   /** 32-byte key from SECRET_KEY (or generated once and kept in DATA_DIR). */

@@ -40,7 +40,7 @@ export async function startServer(config: Config) {
   const address = server.address() as { port: number };
   const publicUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`;
 
-  const ctx: AppContext = { config, prisma: db.prisma, pool: db.pool, log, now: () => new Date(), secretKey: secret.key, publicUrl, readReplica: db.readReplica ?? undefined,
+  const ctx: AppContext = { config, prisma: db.prisma, pool: db.pool, writePool: db.writePool, log, now: () => new Date(), secretKey: secret.key, publicUrl, readReplica: db.readReplica ?? undefined,
     pageRows: db.writes ? new GenerationCache(db.writes) : undefined };
   let shuttingDown = false;
   let ready = false;

@@ -80,9 +80,10 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
   } else {
     // Round trip 2. One statement is one transaction: page, comment and notification job are stored together or not at all.
     const sql = approved ? INSERT_COMMENT_SQL.count : INSERT_COMMENT_SQL.leave;
-    const { rowCount } = await ctx.pool.query(prepared(ctx, sql, params));
+    const writePool = ctx.writePool ?? ctx.pool;
+    const { rowCount } = await writePool.query(prepared(ctx, sql, params));
     // Zero rows: another request created the page between our look and our insert. The page exists now.
-    if (!rowCount) await ctx.pool.query(prepared(ctx, sql, params));
+    if (!rowCount) await writePool.query(prepared(ctx, sql, params));
   }
 
   const presented = presentPublicComment({

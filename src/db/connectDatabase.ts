@@ -12,6 +12,13 @@ import { forgetQueryCompilerSource } from './queryCompilerSource';
 
 export interface Database {
   pool: Pool;
+  /**
+   * Server mode: a second pool for the comment write path's two statements (src/db/preparedStatement.ts), whose
+   * connections always reuse a prepared statement's generic plan. Postgres's own choice re-plans the submission
+   * checks on every POST (their generic plan looks costlier on paper, runs as fast, and plans in 0.03 ms instead
+   * of ~1.2 ms). Embedded mode: the one pool (PGlite has one connection).
+   */
+  writePool: Pool;
   prisma: PrismaClient;
   embedded: EmbeddedPostgres | null;
   readReplica: ReadReplica | null;
@@ -35,6 +42,15 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
     connectTimeoutMs: embedded ? 30_000 : config.databaseConnectTimeoutMs,
     schema: embedded ? undefined : config.databaseSchema,
   });
+  const writePool = embedded
+    ? pool
+    : createPool({
+        connectionString: config.databaseUrl!,
+        max: config.databasePoolSize,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+        schema: config.databaseSchema,
+        genericPlans: true,
+      });
   // Every write to the embedded database goes through this pool (see singleWriterCache.ts).
   const writes = embedded ? trackWrites(pool) : null;
   await migrate(pool);
@@ -56,6 +72,7 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
     : null;
   return {
     pool,
+    writePool,
     prisma,
     embedded,
     readReplica,
@@ -64,6 +81,7 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
       await readReplica?.close();
       await prisma.$disconnect().catch(() => {});
       await pool.end().catch(() => {});
+      if (writePool !== pool) await writePool.end().catch(() => {});
       await embedded?.stop().catch(() => {});
     },
   };

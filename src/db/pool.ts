@@ -14,6 +14,11 @@ export interface PoolOptions {
   connectTimeoutMs: number;
   /** Postgres schema to use (tests give each file its own). */
   schema?: string;
+  /**
+   * Plan prepared statements once per connection (plan_cache_mode=force_generic_plan), for the pool of the
+   * write path's own statements only (src/db/connectDatabase.ts): Prisma's queries keep Postgres's choice.
+   */
+  genericPlans?: boolean;
 }
 
 export function createPool(opts: PoolOptions): Pool {
@@ -24,7 +29,8 @@ export function createPool(opts: PoolOptions): Pool {
     idleTimeoutMillis: 30_000,
     // A statement that runs away must not hold a connection forever.
     statement_timeout: 15_000,
-    options: opts.schema ? `-c search_path="${opts.schema}"` : undefined,
+    options: [opts.schema ? `-c search_path="${opts.schema}"` : '', opts.genericPlans ? '-c plan_cache_mode=force_generic_plan' : '']
+      .filter(Boolean).join(' ') || undefined,
   });
   // An idle client losing its connection (Postgres restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});

@@ -37,6 +37,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; realCl
     config: testConfig(opts.env),
     prisma: db.prisma,
     pool: db.pool,
+    writePool: db.writePool,
     log: pino({ level: 'silent' }),
     now: opts.realClock ? () => new Date() : () => clock.now,
     secretKey: crypto.randomBytes(32),

@@ -13,6 +13,8 @@ import { spawnEmbeddedPostgres } from './embeddedPostgresProcess';
  */
 export interface TestDatabase {
   pool: Pool;
+  /** The comment write path's pool, as in src/db/connectDatabase.ts (generic plans; embedded: `pool`). */
+  writePool: Pool;
   prisma: PrismaClient;
   /** Connection string that reaches this database (with the schema on the search path). */
   url: string;
@@ -30,12 +32,14 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
     const pool = createPool({ connectionString: serverUrl, max: opts.poolSize ?? 5, connectTimeoutMs: 5000, schema });
     await migrate(pool);
     const prisma = createPrismaClient(pool, schema);
+    const writePool = createPool({ connectionString: serverUrl, max: opts.poolSize ?? 5, connectTimeoutMs: 5000, schema, genericPlans: true });
     const url = withSearchPath(serverUrl, schema);
     return {
-      pool, prisma, url, schema, mode: 'server',
+      pool, writePool, prisma, url, schema, mode: 'server',
       async close() {
         await prisma.$disconnect().catch(() => {});
         await pool.end().catch(() => {});
+        await writePool.end().catch(() => {});
         await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
         await admin.end();
       },
@@ -46,7 +50,7 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
   await migrate(pool);
   const prisma = createPrismaClient(pool);
   return {
-    pool, prisma, url: embedded.url, schema: null, mode: 'embedded',
+    pool, writePool: pool, prisma, url: embedded.url, schema: null, mode: 'embedded',
     async close() {
       await prisma.$disconnect().catch(() => {});
       await pool.end().catch(() => {});
