@@ -62,10 +62,48 @@ export async function loadSubmissionContext(ctx: AppContext, input: SubmissionCo
     input.siteId, input.pageKey, input.parentId, input.maxDepth, input.closeAfterDays, input.now,
     input.fingerprint, input.email, input.tokens, input.ownerHashes ?? [], input.ownerHashes !== null, input.repeatSince,
   ];
-  const floodCtes = input.flood.map((hit, i) => {
-    params.push(hit.key, hit.limit.windowSeconds);
-    const key = `$${params.length - 1}`;
-    const secs = `$${params.length}::int`;
+  for (const hit of input.flood) params.push(hit.key, hit.limit.windowSeconds);
+  const sql = submissionSql(input.flood.length);
+
+  const { rows } = await (ctx.writePool ?? ctx.pool).query<Record<string, unknown>>(prepared(ctx, sql, params));
+  const row = rows[0];
+  const page = row.page as (Omit<PageRow, 'createdAt'> & { createdAt: string }) | null;
+  const parent = row.parent as ParentRow | null;
+  const counts = new Map<string, TokenCounts>();
+  for (const [token, spam, ham] of (row.spamTokens as [string, number, number][] | null) ?? []) counts.set(token, { spam, ham });
+  const stats = (row.spamStats as [number, number] | null) ?? [0, 0];
+  const counted = row.counted === true;
+  return {
+    page: page ? { ...page, createdAt: utcDate(page.createdAt) } : null,
+    parent,
+    counted,
+    flood: counted
+      ? input.flood.map((hit, i) => {
+          const [count, windowStart] = row[`h${i}`] as [number, string];
+          const windowEnds = utcDate(windowStart).getTime() + hit.limit.windowSeconds * 1000;
+          return {
+            allowed: count <= hit.limit.max,
+            retryAfter: Math.max(1, Math.ceil((windowEnds - input.now.getTime()) / 1000)),
+            count,
+          };
+        })
+      : [],
+    duplicate: row.duplicate === true,
+    history: { repeatedBodyPages: Number(row.repeatedBodyPages ?? 0), authorSpamCount: Number(row.authorSpamCount ?? 0) },
+    spam: { stats: { spamDocs: stats[0] ?? 0, hamDocs: stats[1] ?? 0 }, counts },
+    provenReturning: row.provenReturning === true,
+  };
+}
+
+/** The statement's text depends only on how many flood counters it consumes: built once per count, not per POST. */
+const submissionSqlByFloods = new Map<number, string>();
+function submissionSql(floods: number): string {
+  const cached = submissionSqlByFloods.get(floods);
+  if (cached) return cached;
+  const counters = Array.from({ length: floods }, (_, i) => i);
+  const floodCtes = counters.map((i) => {
+    const key = `$${13 + 2 * i}`; // after the 12 fixed parameters: each counter's key, then its window
+    const secs = `$${14 + 2 * i}::int`;
     // Same fixed-window upsert as consumeRateLimits (src/http/rateLimit.ts).
     const expired = `"RateLimit"."windowStart" <= $6::timestamp - make_interval(secs => ${secs})`;
     return `, h${i} AS (
@@ -75,7 +113,7 @@ export async function loadSubmissionContext(ctx: AppContext, input: SubmissionCo
     "windowStart" = CASE WHEN ${expired} THEN $6 ELSE "RateLimit"."windowStart" END
   RETURNING "count", "windowStart")`;
   });
-  const floodColumns = input.flood.map((_, i) => `, (SELECT json_build_array("count", "windowStart") FROM h${i}) AS "h${i}"`).join('');
+  const floodColumns = counters.map((i) => `, (SELECT json_build_array("count", "windowStart") FROM h${i}) AS "h${i}"`).join('');
   const sql = `
 WITH page AS (
   SELECT "id", "title", "closed", "createdAt", "approvedCount", "version" FROM "Page" WHERE "siteId" = $1 AND "key" = $2
@@ -112,35 +150,8 @@ SELECT
       SELECT 1 FROM "Comment" WHERE "siteId" = $1 AND "status" = 'spam' AND lower("email") = lower($8)
         AND ("createdAt" >= proof.since OR "moderatedAt" >= proof.since))
     FROM proof), false) AS "provenReturning"${floodColumns}`;
-
-  const { rows } = await (ctx.writePool ?? ctx.pool).query<Record<string, unknown>>(prepared(ctx, sql, params));
-  const row = rows[0];
-  const page = row.page as (Omit<PageRow, 'createdAt'> & { createdAt: string }) | null;
-  const parent = row.parent as ParentRow | null;
-  const counts = new Map<string, TokenCounts>();
-  for (const [token, spam, ham] of (row.spamTokens as [string, number, number][] | null) ?? []) counts.set(token, { spam, ham });
-  const stats = (row.spamStats as [number, number] | null) ?? [0, 0];
-  const counted = row.counted === true;
-  return {
-    page: page ? { ...page, createdAt: utcDate(page.createdAt) } : null,
-    parent,
-    counted,
-    flood: counted
-      ? input.flood.map((hit, i) => {
-          const [count, windowStart] = row[`h${i}`] as [number, string];
-          const windowEnds = utcDate(windowStart).getTime() + hit.limit.windowSeconds * 1000;
-          return {
-            allowed: count <= hit.limit.max,
-            retryAfter: Math.max(1, Math.ceil((windowEnds - input.now.getTime()) / 1000)),
-            count,
-          };
-        })
-      : [],
-    duplicate: row.duplicate === true,
-    history: { repeatedBodyPages: Number(row.repeatedBodyPages ?? 0), authorSpamCount: Number(row.authorSpamCount ?? 0) },
-    spam: { stats: { spamDocs: stats[0] ?? 0, hamDocs: stats[1] ?? 0 }, counts },
-    provenReturning: row.provenReturning === true,
-  };
+  submissionSqlByFloods.set(floods, sql);
+  return sql;
 }
 
 /** TIMESTAMP(3) columns hold UTC; inside JSON they arrive as text without a zone. */
