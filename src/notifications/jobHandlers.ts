@@ -1,6 +1,6 @@
 import type { AppContext, Tx } from '../context';
 import { prepared } from '../db/preparedStatement';
-import { enqueueJob, LeaseLostError, markJobSent, type ClaimedJob } from './queue';
+import { enqueueJob, LeaseLostError, markJobSent, releaseJob, type ClaimedJob } from './queue';
 import { jobKinds, type JobKind, type JobPayload } from './jobKinds';
 import type { MailTransport, OutgoingMail } from './mailTransport';
 import { commentPermalink, jobMessageId, moderationLinks, moderationQueueUrl, unsubscribeUrl, verifyEmailUrl } from './links';
@@ -369,14 +369,24 @@ async function sendModeratorDigest(run: JobRun): Promise<JobOutcome> {
   );
   if (!slot) return DONE;
   if (!slot.reserved) {
-    // While digests were in flight, a busy fan-out may have queued another for the same slot: keep only one waiting.
-    const [other] = await ctx.prisma.$queryRawUnsafe<unknown[]>(
-      `SELECT 1 FROM "Job" WHERE "kind" = 'send_moderator_digest' AND "status" IN ('queued', 'retrying')
-         AND "payload"->>'siteId' = $1 AND "payload"->>'moderatorId' = $2 AND "id" <> $3::bigint LIMIT 1`,
-      p.siteId, p.moderatorId, job.id,
-    );
-    if (other) return DONE;
-    return { type: 'defer', delayMs: Math.max(1000, Number(slot.wait_ms)), note: 'digest not due yet' };
+    // Not due yet: wait for the next slot, unless another digest job already will. Under the SiteModerator row
+    // lock that scheduleDigest takes, so a fan-out either finds this job waiting again or has queued its own
+    // first (which then is the one that waits). A later digest job still running covers this one too: it reads,
+    // or waits for, every comment this one was waited on for.
+    return ctx.prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(
+        `SELECT 1 FROM "SiteModerator" WHERE "siteId" = $1 AND "moderatorId" = $2::uuid FOR UPDATE`, p.siteId, p.moderatorId,
+      );
+      const [other] = await tx.$queryRawUnsafe<unknown[]>(
+        `SELECT 1 FROM "Job" WHERE "kind" = 'send_moderator_digest'
+           AND ("status" IN ('queued', 'retrying') OR ("status" = 'running' AND "id" > $3::bigint))
+           AND "payload"->>'siteId' = $1 AND "payload"->>'moderatorId' = $2 AND "id" <> $3::bigint LIMIT 1`,
+        p.siteId, p.moderatorId, job.id,
+      );
+      if (other) return DONE;
+      await releaseJob(tx, job, run.workerId, { delayMs: Math.max(1000, Number(slot.wait_ms)), note: 'digest not due yet', status: 'queued' });
+      return { type: 'completed' } as const;
+    });
   }
   try {
     const where = { siteId: p.siteId, status: 'pending' as const };

@@ -34,7 +34,7 @@ beforeAll(async () => {
       return (query as (...a: unknown[]) => unknown).apply(this, args);
     } as PoolClient['query'];
   });
-  ctx = { ...t.ctx, pool, prisma: createPrismaClient(pool, t.db.schema ?? undefined), pageRows: new GenerationCache(writes) };
+  ctx = { ...t.ctx, pool, writePool: pool, prisma: createPrismaClient(pool, t.db.schema ?? undefined), pageRows: new GenerationCache(writes) };
   app = createApp(ctx);
   site = await createSite(ctx, { settings: { mode: 'post' } });
   apiKey = (await createModerator(ctx, { siteIds: [site] })).apiKey;
