@@ -82,24 +82,7 @@ export async function claimJobs(
   opts: { workerId: string; kinds: readonly string[]; limit: number },
 ): Promise<ClaimedJob[]> {
   if (opts.kinds.length === 0 || opts.limit <= 0) return [];
-  const rows = await db.$queryRawUnsafe<
-    { id: bigint | string; kind: string; payload: unknown; attempts: number; maxAttempts: number }[]
-  >(
-    `UPDATE "Job" SET "status" = 'running', "attempts" = "attempts" + 1, "lockedAt" = ${NOW}, "lockedBy" = $1
-     WHERE "id" IN (
-       SELECT "id" FROM "Job"
-       WHERE "status" IN ('queued', 'retrying') AND "runAt" <= ${NOW} AND "kind" = ANY($2::text[])
-       ORDER BY "runAt", "id"
-       LIMIT $3
-       FOR UPDATE SKIP LOCKED)
-     RETURNING "id", "kind", "payload", "attempts", "maxAttempts"`,
-    opts.workerId,
-    [...opts.kinds],
-    opts.limit,
-  );
-  return rows
-    .map((r) => ({ ...r, id: String(r.id), payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }))
-    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  return toClaimedJobs(await db.$queryRawUnsafe<ClaimedRow[]>(CLAIM_SQL, opts.workerId, [...opts.kinds], opts.limit));
 }
 
 /**
@@ -111,9 +94,14 @@ export async function claimJobBatch(
   opts: { workerId: string; kinds: readonly string[]; limit: number },
 ): Promise<ClaimedJob[]> {
   if (opts.kinds.length === 0 || opts.limit <= 0) return [];
-  const { rows } = await ctx.pool.query<{ id: string; kind: string; payload: unknown; attempts: number; maxAttempts: number }>(
-    prepared(ctx, CLAIM_SQL, [opts.workerId, [...opts.kinds], opts.limit]),
-  );
+  const { rows } = await ctx.pool.query<ClaimedRow>(prepared(ctx, CLAIM_SQL, [opts.workerId, [...opts.kinds], opts.limit]));
+  return toClaimedJobs(rows);
+}
+
+type ClaimedRow = { id: bigint | string; kind: string; payload: unknown; attempts: number; maxAttempts: number };
+
+/** Claimed rows as jobs, oldest first (the claim's RETURNING order is not the queue's). */
+function toClaimedJobs(rows: ClaimedRow[]): ClaimedJob[] {
   return rows
     .map((r) => ({ ...r, id: String(r.id), payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }))
     .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
