@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -11,7 +12,34 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stdoutLines());
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+const FULL_PIPE_RETRIES = 100; // 10 ms apart: a reader that is only slow gets a second to catch up
+
+/**
+ * Each line written to stdout at once, synchronously, as pino's default stream does, but never forever:
+ * that stream retries a failed write without end when it flushes at exit, so once the reader of our output
+ * had gone (EPIPE: a closed terminal, a supervisor that exited), a SIGTERM never ended the process. Here a
+ * line waits briefly while the pipe is full and is dropped once the output is gone.
+ */
+function stdoutLines(): { write(line: string): void } {
+  let gone = false;
+  return {
+    write(line) {
+      let rest = Buffer.from(line);
+      for (let tries = 0; !gone && rest.length > 0; ) {
+        try {
+          rest = rest.subarray(fs.writeSync(1, rest));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') gone = true;
+          else if (++tries > FULL_PIPE_RETRIES) return;
+          else Atomics.wait(PAUSE, 0, 0, 10);
+        }
+      }
+    },
+  };
 }
 
 const TOKEN_PATH = /^\/(moderate|unsubscribe|verify-email)\/[^/?]+/;
