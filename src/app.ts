@@ -1,8 +1,5 @@
-import crypto from 'node:crypto';
 import compression from 'compression';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { publicCommentsRouter } from './comments/routes';
 import { feedRouter } from './feeds/feedRoutes';
 import { privacyRouter } from './privacy/privacyRoutes';
@@ -16,7 +13,8 @@ import { errorMiddleware, notFoundHandler } from './http/errorMiddleware';
 import { createMetrics } from './http/metrics';
 import { opsRouter } from './http/opsRoutes';
 import { importRouter } from './importExport/importRoutes';
-import { safePath } from './logger';
+import { requestLog } from './http/requestLog';
+import { securityHeaders } from './http/securityHeaders';
 import { moderationRouter } from './moderation/routes';
 import { rulesRouter } from './moderation/rulesRoutes';
 import { notificationsRouter } from './notifications/routes';
@@ -36,22 +34,7 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('etag', false); // the thread computes its own ETag; others need none
 
-  app.use(
-    pinoHttp({
-      logger: ctx.log,
-      genReqId: (req, res) => {
-        const id = crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: safePath(req.url) }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    }),
-  );
+  app.use(requestLog(ctx.log));
   // During shutdown, refuse new work so in-flight requests can drain.
   app.use((_req, res, next) => {
     if (!state.shuttingDown()) return next();
@@ -59,7 +42,7 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
     next(new AppError('unavailable', 'The service is restarting. Please retry shortly.'));
   });
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],

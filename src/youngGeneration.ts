@@ -12,8 +12,8 @@ import { PerformanceObserver } from 'node:perf_hooks';
  * it must be set before modules load, which is why server.ts imports this file first.
  *
  * Old generation (server mode): after each full collection V8 lets it grow to up to 4x what survived before
- * the next one: under 32 connections ~4 MB of request objects outlive each scavenge (pino-http's child
- * logger, the compression wrappers, the moderation queue's rows), and ~25 MB alive grew to 110-140 MB of
+ * the next one: under 32 connections ~4 MB of request objects outlive each scavenge (express's router
+ * state, the compression wrappers, the moderation queue's rows), and ~25 MB alive grew to 110-140 MB of
  * mostly garbage. --heap-growing-percent, also read at each collection, makes that 1.5x.
  */
 const DEFAULT_GROWTH_FACTOR = 2; // V8's default (`node --v8-options`)

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from './AppError';
+import { loggerFor } from './requestLog';
 
 /** Errors from libraries, translated to our codes. Anything unknown becomes a logged `internal`. */
 export function toAppError(err: unknown): AppError | undefined {
@@ -70,9 +71,9 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err) ?? new AppError('internal', 'Something went wrong on our side.');
   if (appError.code === 'internal') {
     // The request id lets an operator find this line; the error itself never reaches the client.
-    req.log?.error({ err }, 'unhandled error');
+    loggerFor(req)?.error({ err }, 'unhandled error');
   } else if (appError.code === 'unavailable') {
-    req.log?.warn({ code: (err as { code?: string })?.code }, 'database unavailable');
+    loggerFor(req)?.warn({ code: (err as { code?: string })?.code }, 'database unavailable');
   }
   if (res.headersSent) return;
   if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));

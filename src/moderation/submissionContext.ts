@@ -60,7 +60,7 @@ export interface SubmissionContext {
 export async function loadSubmissionContext(ctx: AppContext, input: SubmissionContextInput): Promise<SubmissionContext> {
   const params: unknown[] = [
     input.siteId, input.pageKey, input.parentId, input.maxDepth, input.closeAfterDays, input.now,
-    input.fingerprint, input.email, input.tokens, input.ownerHashes ?? [], input.ownerHashes !== null, input.repeatSince,
+    input.fingerprint, input.email, tokenList(input.tokens), input.ownerHashes ?? [], input.ownerHashes !== null, input.repeatSince,
   ];
   for (const hit of input.flood) params.push(hit.key, hit.limit.windowSeconds);
   const sql = submissionSql(input.flood.length);
@@ -93,6 +93,15 @@ export async function loadSubmissionContext(ctx: AppContext, input: SubmissionCo
     spam: { stats: { spamDocs: stats[0] ?? 0, hamDocs: stats[1] ?? 0 }, counts },
     provenReturning: row.provenReturning === true,
   };
+}
+
+/**
+ * The classifier's tokens (up to ~900 with the trigrams) as one newline-separated text that SQL splits:
+ * pg's text[] serializer escapes each element into a new string, a sixth of a POST's allocations. No token
+ * holds a newline (src/spam/tokenize.ts splits on whitespace); one that did would only go unlooked-up.
+ */
+function tokenList(tokens: string[]): string {
+  return tokens.some((t) => t.includes('\n')) ? tokens.filter((t) => !t.includes('\n')).join('\n') : tokens.join('\n');
 }
 
 /** The statement's text depends only on how many flood counters it consumes: built once per count, not per POST. */
@@ -145,7 +154,7 @@ SELECT
     WHERE "siteId" = $1 AND "email" = $8 AND "status" = 'spam' AND "trainedAs" = 'spam') AS "authorSpamCount",
   (SELECT json_build_array(s."spamDocs", s."hamDocs") FROM "SpamStats" s WHERE s."siteId" = $1) AS "spamStats",
   (SELECT json_agg(json_build_array(t."token", t."spamCount", t."hamCount")) FROM "SpamToken" t
-    WHERE t."siteId" = $1 AND t."token" = ANY($9::text[])) AS "spamTokens",
+    WHERE t."siteId" = $1 AND t."token" = ANY(string_to_array($9::text, E'\\n'))) AS "spamTokens",
   COALESCE((SELECT proof.since IS NOT NULL AND NOT EXISTS (
       SELECT 1 FROM "Comment" WHERE "siteId" = $1 AND "status" = 'spam' AND lower("email") = lower($8)
         AND ("createdAt" >= proof.since OR "moderatedAt" >= proof.since))
