@@ -15,6 +15,7 @@ import { opsRouter } from './http/opsRoutes';
 import { importRouter } from './importExport/importRoutes';
 import { requestLog } from './http/requestLog';
 import { securityHeaders } from './http/securityHeaders';
+import { inSequence } from './http/inSequence';
 import { moderationRouter } from './moderation/routes';
 import { rulesRouter } from './moderation/rulesRoutes';
 import { notificationsRouter } from './notifications/routes';
@@ -34,37 +35,40 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('etag', false); // the thread computes its own ETag; others need none
 
-  app.use(requestLog(ctx.log));
-  // During shutdown, refuse new work so in-flight requests can drain.
-  app.use((_req, res, next) => {
-    if (!state.shuttingDown()) return next();
-    res.setHeader('Connection', 'close');
-    next(new AppError('unavailable', 'The service is restarting. Please retry shortly.'));
-  });
-  app.use(
-    securityHeaders({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
-          frameAncestors: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          // Self-hosted installs may serve plain http on a LAN; forcing https would break their forms.
-          upgradeInsecureRequests: null,
-        },
-      },
-    }),
-  );
   // Only reads are worth compressing: a POST, PATCH or DELETE answers with a small JSON body, and gzipping it
   // costs a threadpool hop and a chunked response for a few hundred bytes saved.
   const compress = compression({ threshold: 1024 });
-  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? compress(req, res, next) : next()));
   const metrics = createMetrics(ctx);
-  app.use(metrics.observe);
+  // What every request meets, as one router layer (src/http/inSequence.ts).
+  app.use(
+    inSequence(
+      requestLog(ctx.log),
+      // During shutdown, refuse new work so in-flight requests can drain.
+      (_req, res, next) => {
+        if (!state.shuttingDown()) return next();
+        res.setHeader('Connection', 'close');
+        next(new AppError('unavailable', 'The service is restarting. Please retry shortly.'));
+      },
+      securityHeaders({
+        contentSecurityPolicy: {
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:'],
+            formAction: ["'self'"],
+            frameAncestors: ["'self'"],
+            objectSrc: ["'none'"],
+            baseUri: ["'none'"],
+            // Self-hosted installs may serve plain http on a LAN; forcing https would break their forms.
+            upgradeInsecureRequests: null,
+          },
+        },
+      }),
+      (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? compress(req, res, next) : next()),
+      metrics.observe,
+    ),
+  );
   // server.ts serves these on METRICS_PORT when one is configured.
   app.locals.serveMetrics = metrics.serve;
 
