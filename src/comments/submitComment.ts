@@ -90,7 +90,7 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
     id, parentId: parent?.id ?? null, name: body.name, website: body.website, body: body.body, createdAt: now, status: outcome.status,
   });
   return {
-    comment: { ...presented, status: outcome.publicStatus },
+    comment: presented, // its status is already the public one: approved, or pending for anything held
     ownerToken: owner.token,
     message: outcome.publicStatus === 'approved' ? MESSAGES.approved : MESSAGES.pending,
   };

@@ -21,9 +21,20 @@ export interface ModCommentRow {
   parent: { id: string; name: string; body: string } | null;
 }
 
+/**
+ * Written out field by field, in the public face's order (ids, name, html, dates, status first): spreading
+ * presentPublicComment and then adding fifteen fields built each object property by property on a slow
+ * path, ~8 µs a comment and the moderation queue's largest CPU cost.
+ */
 export function presentModComment(row: ModCommentRow) {
+  const pub = presentPublicComment(row);
   return {
-    ...presentPublicComment(row),
+    id: pub.id,
+    parentId: pub.parentId,
+    name: pub.name,
+    website: pub.website,
+    html: pub.html,
+    createdAt: pub.createdAt,
     status: row.status,
     body: row.body,
     email: row.email,
