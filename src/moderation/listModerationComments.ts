@@ -40,15 +40,7 @@ export async function listModerationComments(
     where.push(`(c."createdAt", c.id) ${ascending ? '>' : '<'} (${param(after.createdAt)}::timestamp(3), ${param(after.id)}::uuid)`);
   }
   const order = ascending ? 'ASC' : 'DESC';
-  const sql = `SELECT c.id, c."siteId", c."parentId", c.name, c.email, c.website, c.body, c.status::text AS status,
-      c.reasons, c."spamScore", c.ip, c."userAgent", c."createdAt", c."moderatedAt", c."notifyReplies",
-      p.key AS "pageKey", p.url AS "pageUrl", p.title AS "pageTitle",
-      m.id AS "modId", m.name AS "modName",
-      par.id AS "parId", par.name AS "parName", par.body AS "parBody"
-    FROM "Comment" c
-    JOIN "Page" p ON p.id = c."pageId"
-    LEFT JOIN "Moderator" m ON m.id = c."moderatedById"
-    LEFT JOIN "Comment" par ON par.id = c."parentId"
+  const sql = `${MOD_COMMENT_FROM}
     WHERE ${where.join(' AND ')}
     ORDER BY c."createdAt" ${order}, c.id ${order}
     LIMIT $2`;
@@ -59,6 +51,25 @@ export async function listModerationComments(
     comments: pageRows.map((r) => presentModComment(toModCommentRow(r))),
     nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]!) : null,
   };
+}
+
+/** A moderator's view of comments (c) with their page, moderator and parent: the queue adds WHERE, ORDER and LIMIT. */
+const MOD_COMMENT_FROM = `SELECT c.id, c."siteId", c."parentId", c.name, c.email, c.website, c.body, c.status::text AS status,
+      c.reasons, c."spamScore", c.ip, c."userAgent", c."createdAt", c."moderatedAt", c."notifyReplies",
+      p.key AS "pageKey", p.url AS "pageUrl", p.title AS "pageTitle",
+      m.id AS "modId", m.name AS "modName",
+      par.id AS "parId", par.name AS "parName", par.body AS "parBody"
+    FROM "Comment" c
+    JOIN "Page" p ON p.id = c."pageId"
+    LEFT JOIN "Moderator" m ON m.id = c."moderatedById"
+    LEFT JOIN "Comment" par ON par.id = c."parentId"`;
+const MOD_COMMENT_BY_ID = `${MOD_COMMENT_FROM} WHERE c.id = $1::uuid`;
+
+/** One comment as the queue shows it (after a moderator acted on it): the queue's statement, by id. */
+export async function loadModComment(ctx: AppContext, id: string): Promise<ModComment> {
+  const { rows } = await ctx.pool.query<QueueRow>(prepared(ctx, MOD_COMMENT_BY_ID, [id]));
+  if (!rows[0]) throw errors.notFound('Comment');
+  return presentModComment(toModCommentRow(rows[0]));
 }
 
 type QueueRow = Omit<ModCommentRow, 'page' | 'moderatedBy' | 'parent'> & {

@@ -4,7 +4,8 @@ import { errors } from '../http/AppError';
 import { enqueueApprovalNotifications } from '../notifications/enqueue';
 import { trainOnDecision } from '../spam/trainOnDecision';
 import { enqueueWebhookEvent, EVENT_FOR_STATUS } from '../webhooks/enqueueWebhookEvent';
-import { MOD_COMMENT_SELECT, presentModComment, type ModComment } from './presentModComment';
+import { loadModComment } from './listModerationComments';
+import type { ModComment } from './presentModComment';
 
 export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'restore', 'delete'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
@@ -97,22 +98,20 @@ export async function moderatorSiteIds(ctx: AppContext, moderatorId: string): Pr
   return moderator.sites.map((s) => s.siteId);
 }
 
-export async function loadModComment(ctx: AppContext, id: string): Promise<ModComment> {
-  const row = await ctx.prisma.comment.findUniqueOrThrow({ where: { id }, select: MOD_COMMENT_SELECT });
-  return presentModComment(row);
-}
-
 /** Comments on sites the moderator does not moderate are "not found": their existence is not revealed. */
 async function lockComment(tx: Tx, commentId: string, siteIds: string[]) {
-  const locked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT "id"::text AS id FROM "Comment" WHERE "id" = ${commentId}::uuid FOR UPDATE`;
-  if (!locked.length) throw errors.notFound('Comment');
-  const comment = await tx.comment.findUniqueOrThrow({
-    where: { id: commentId },
-    select: { id: true, siteId: true, pageId: true, status: true, body: true, name: true, email: true, website: true, trainedAs: true },
-  });
-  if (!siteIds.includes(comment.siteId)) throw errors.notFound('Comment');
+  // Locked and read in one statement (Prisma cannot lock); the rows are those Prisma's select would give.
+  const [comment] = await tx.$queryRaw<LockedComment[]>`
+    SELECT "id"::text AS id, "siteId", "pageId"::text AS "pageId", "status"::text AS status, "body", "name", "email",
+      "website", "trainedAs"
+    FROM "Comment" WHERE "id" = ${commentId}::uuid FOR UPDATE`;
+  if (!comment || !siteIds.includes(comment.siteId)) throw errors.notFound('Comment');
   return comment;
+}
+
+interface LockedComment {
+  id: string; siteId: string; pageId: string; status: CommentStatus; body: string; name: string; email: string;
+  website: string | null; trainedAs: string | null;
 }
 
 async function adjustPage(tx: Tx, pageId: string, from: CommentStatus, to: CommentStatus): Promise<void> {
