@@ -101,7 +101,8 @@ async function startEmbedded(dataDir: string, log: (m: string) => void): Promise
     DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', TRUST_PROXY: '1', WORKER_ENABLED: 'true',
   };
   for (const k of ['DATABASE_URL', 'DEMO_SITE', 'SMTP_URL', 'SMTP_HOST', 'DATABASE_REPLICA_URL']) delete env[k];
-  const proc = spawn(process.execPath, [SERVER_JS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = spawn(process.execPath, [...prof, SERVER_JS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const stderr: string[] = [];
   readline.createInterface({ input: proc.stderr! }).on('line', (l) => stderr.push(l));
