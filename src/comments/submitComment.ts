@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../context';
-import { prepared } from '../db/preparedStatement';
+import { insertHeldComment, insertOne, INSERT_COMMENT_SQL, singleParams, type NewCommentRow } from './insertComment';
 import { evaluateNewComment } from '../moderation/evaluateNewComment';
 import { enqueueApprovalNotifications, newCommentNotificationJob } from '../notifications/enqueue';
-import { NOW } from '../notifications/queue';
 import type { SiteRecord } from '../sites/siteRepository';
 import type { SubmitCommentBody } from './commentSchemas';
 import { newOwnerToken } from './ownerTokens';
@@ -64,26 +63,26 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
   const job = outcome.status === 'pending'
     ? newCommentNotificationJob({ commentId: id, siteId: site.id })
     : approved && (await siteAnnounces(ctx, site.id, 'comment.created')) ? announceCommentJob({ commentId: id, siteId: site.id }) : null;
-  const params = [
-    site.id, body.page, body.pageUrl, body.pageTitle, now, approved ? 1 : 0,
-    id, parent?.id ?? null, parent ? (parent.rootId ?? parent.id) : null, parent ? parent.depth + 1 : 0,
-    body.name, body.email, body.website, body.body, outcome.status, outcome.reasons, outcome.spamScore,
-    req.ip, req.userAgent, owner.hash, outcome.fingerprint, body.notifyReplies,
-    job?.kind ?? null, job?.payload ?? null, job?.maxAttempts ?? null, auditAction,
-  ];
+  const row: NewCommentRow = {
+    siteId: site.id, pageKey: body.page, pageUrl: body.pageUrl, pageTitle: body.pageTitle, now,
+    id, parentId: parent?.id ?? null, rootId: parent ? (parent.rootId ?? parent.id) : null, depth: parent ? parent.depth + 1 : 0,
+    name: body.name, email: body.email, website: body.website, body: body.body,
+    status: outcome.status, reasons: outcome.reasons, spamScore: outcome.spamScore,
+    ip: req.ip, userAgent: req.userAgent, ownerTokenHash: owner.hash, fingerprint: outcome.fingerprint, notifyReplies: body.notifyReplies,
+    job, auditAction,
+  };
   if (approved && parent) {
     // A reply published at once must notify its parent's author: that job joins the same transaction.
     await ctx.prisma.$transaction(async (tx) => {
-      await tx.$queryRawUnsafe(INSERT_COMMENT_SQL.count, ...params);
+      await tx.$queryRawUnsafe(INSERT_COMMENT_SQL.count, ...singleParams(row));
       await enqueueApprovalNotifications(tx, { commentId: id, publishedOnSubmit: true });
     });
+  } else if (approved) {
+    // Round trip 2. One statement is one transaction: page, comment and job are stored together or not at all.
+    await insertOne(ctx, ctx.writePool ?? ctx.pool, row);
   } else {
-    // Round trip 2. One statement is one transaction: page, comment and notification job are stored together or not at all.
-    const sql = approved ? INSERT_COMMENT_SQL.count : INSERT_COMMENT_SQL.leave;
-    const writePool = ctx.writePool ?? ctx.pool;
-    const { rowCount } = await writePool.query(prepared(ctx, sql, params));
-    // Zero rows: another request created the page between our look and our insert. The page exists now.
-    if (!rowCount) await writePool.query(prepared(ctx, sql, params));
+    // Round trip 2, shared with the held comments that arrive meanwhile (one statement, one transaction).
+    await insertHeldComment(ctx, row);
   }
 
   const presented = presentPublicComment({
@@ -97,55 +96,3 @@ export async function submitComment(ctx: AppContext, req: SubmitCommentRequest):
 }
 
 const AUDIT_ACTION = { approved: 'approve', spam: 'spam', rejected: 'reject' } as const;
-
-/**
- * Stores a new comment in one statement (one round trip on the busiest write path): finds or creates its
- * page, inserts the comment, and either queues the moderators' notification (held comments) or records
- * that the rules decided alone (the audit log shows why a comment skipped the queue).
- *
- * `count` (a published comment) bumps the page's count and version, locking its row. `leave` (a held one)
- * does not touch an existing page row at all, so a burst of held comments on one article does not queue
- * behind that row's lock; if the page appears concurrently it returns no row and the caller runs it again.
- */
-function insertCommentSql(pageEffect: 'count' | 'leave'): string {
-  const page =
-    pageEffect === 'count'
-      ? `page AS (
-  INSERT INTO "Page" ("siteId", "key", "url", "title", "createdAt", "approvedCount", "version")
-  VALUES ($1, $2, $3, $4, $5, $6, $6)
-  ON CONFLICT ("siteId", "key") DO UPDATE SET
-    "url" = COALESCE("Page"."url", EXCLUDED."url"),
-    "title" = COALESCE("Page"."title", EXCLUDED."title"),
-    "approvedCount" = "Page"."approvedCount" + EXCLUDED."approvedCount",
-    "version" = "Page"."version" + EXCLUDED."version"
-  RETURNING "id"
-)`
-      : `existing AS (
-  SELECT "id" FROM "Page" WHERE "siteId" = $1 AND "key" = $2
-), created AS (
-  INSERT INTO "Page" ("siteId", "key", "url", "title", "createdAt", "approvedCount", "version")
-  SELECT $1, $2, $3, $4, $5, $6, $6 WHERE NOT EXISTS (SELECT 1 FROM existing)
-  ON CONFLICT ("siteId", "key") DO NOTHING
-  RETURNING "id"
-), page AS (
-  SELECT "id" FROM existing UNION ALL SELECT "id" FROM created
-)`;
-  return `
-WITH ${page}, comment AS (
-  INSERT INTO "Comment" ("id", "siteId", "pageId", "parentId", "rootId", "depth", "name", "email", "website", "body",
-    "status", "reasons", "spamScore", "ip", "userAgent", "ownerTokenHash", "fingerprint", "notifyReplies", "createdAt", "updatedAt")
-  SELECT $7::uuid, $1, page."id", $8::uuid, $9::uuid, $10, $11, $12, $13, $14,
-    $15::"CommentStatus", $16::text[], $17::float8, $18, $19, $20, $21, $22, $5, $5
-  FROM page
-  RETURNING "id"
-), job AS (
-  INSERT INTO "Job" ("kind", "payload", "maxAttempts", "runAt", "createdAt")
-  SELECT $23::text, $24::jsonb, $25::int, ${NOW}, ${NOW} FROM comment WHERE $23::text IS NOT NULL
-), audit AS (
-  INSERT INTO "AuditEvent" ("siteId", "commentId", "action", "toStatus", "via", "createdAt")
-  SELECT $1, comment."id", $26::text, $15::text, 'rules', $5 FROM comment WHERE $26::text IS NOT NULL
-)
-SELECT "id" FROM comment`;
-}
-
-const INSERT_COMMENT_SQL = { count: insertCommentSql('count'), leave: insertCommentSql('leave') };
