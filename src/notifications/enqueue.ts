@@ -24,11 +24,10 @@ export async function enqueueApprovalNotifications(
   tx: Tx,
   job: { commentId: string; publishedOnSubmit?: boolean },
 ): Promise<void> {
-  const c = await tx.comment.findUnique({
-    where: { id: job.commentId },
-    select: { id: true, siteId: true, email: true, notifyReplies: true, parent: { select: { id: true, email: true, notifyReplies: true } } },
-  });
-  if (!c) return;
+  // Raw SQL: this runs inside every approval, where a Prisma read with its relation cost more than the rest.
+  const [row] = await tx.$queryRawUnsafe<ApprovedCommentRow[]>(APPROVED_COMMENT_SQL, job.commentId);
+  if (!row) return;
+  const c = { ...row, parent: row.parentId ? { id: row.parentId, email: row.parentEmail!, notifyReplies: row.parentNotifyReplies! } : null };
   if (c.notifyReplies && !job.publishedOnSubmit) {
     await enqueueJob(tx, 'send_approved_notification', { siteId: c.siteId, commentId: c.id }, { dedupeKey: `send_approved_notification:${c.id}` });
   }
@@ -40,3 +39,13 @@ export async function enqueueApprovalNotifications(
     await enqueueJob(tx, 'send_reply_notification', { siteId: c.siteId, commentId: c.id, parentId: parent.id }, { dedupeKey: `send_reply_notification:${c.id}` });
   }
 }
+
+interface ApprovedCommentRow {
+  id: string; siteId: string; email: string; notifyReplies: boolean;
+  parentId: string | null; parentEmail: string | null; parentNotifyReplies: boolean | null;
+}
+
+const APPROVED_COMMENT_SQL = `SELECT c."id"::text AS "id", c."siteId", c."email", c."notifyReplies",
+    p."id"::text AS "parentId", p."email" AS "parentEmail", p."notifyReplies" AS "parentNotifyReplies"
+  FROM "Comment" c LEFT JOIN "Comment" p ON p."id" = c."parentId"
+  WHERE c."id" = $1::uuid`;

@@ -9,11 +9,6 @@ import { tokenize, type SpamDocument } from './tokenize';
 type Db = PrismaClient | Tx;
 export type SpamLabel = 'spam' | 'ham';
 
-export async function loadStats(db: Db, siteId: string): Promise<ModelStats> {
-  const row = await db.spamStats.findUnique({ where: { siteId } });
-  return { spamDocs: row?.spamDocs ?? 0, hamDocs: row?.hamDocs ?? 0 };
-}
-
 /**
  * A comment's spam score (null while the site has too little training), how many known tokens it rests
  * on, and the second opinion of its character trigrams (evidence; null without training).

@@ -1,5 +1,5 @@
 import type { Tx } from '../context';
-import { loadStats, trainDocument, type SpamLabel } from './spamModel';
+import { trainDocument, type SpamLabel } from './spamModel';
 import { tokenize } from './tokenize';
 import { trainingAllowance } from './trainingBudget';
 
@@ -66,8 +66,7 @@ export async function trainOnDecision(
   const current = comment.trainedAs === 'spam' || comment.trainedAs === 'ham' ? comment.trainedAs : null;
   if (current === target) return { trained: false };
   if (decider) {
-    const stats = await loadStats(tx, comment.siteId);
-    const allowed = await trainingAllowance(tx, { siteId: comment.siteId, ...decider, label: target ?? 'none', stats });
+    const allowed = await trainingAllowance(tx, { siteId: comment.siteId, ...decider, label: target ?? 'none' });
     if (!allowed) return { trained: false };
   }
   const tokens = tokenize(comment);

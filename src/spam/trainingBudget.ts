@@ -28,17 +28,25 @@ export function utcDay(now: Date): string {
 
 /**
  * Counts one training change against the moderator's allowance for the day and says whether it may
- * happen. One statement; the row is per (site, moderator, day, label), so moderators do not contend.
+ * happen. One statement that also reads what the site learned (the allowance grows with it); the row is
+ * per (site, moderator, day, label), so moderators do not contend.
  */
 export async function trainingAllowance(
   tx: Tx,
-  args: { siteId: string; moderatorId: string; now: Date; label: BudgetLabel; stats: ModelStats },
+  args: { siteId: string; moderatorId: string; now: Date; label: BudgetLabel },
 ): Promise<boolean> {
-  const limit = dailyAllowance(args.label, args.stats);
-  const rows = await tx.$queryRaw<{ count: number }[]>`
-    INSERT INTO "SpamTrainingDay" ("siteId", "moderatorId", "day", "label", "count")
-    VALUES (${args.siteId}, ${args.moderatorId}::uuid, ${utcDay(args.now)}::date, ${args.label}, 1)
-    ON CONFLICT ("siteId", "moderatorId", "day", "label") DO UPDATE SET "count" = "SpamTrainingDay"."count" + 1
-    RETURNING "count"`;
-  return Number(rows[0]?.count ?? 0) <= limit;
+  const rows = await tx.$queryRawUnsafe<{ count: number; spamDocs: number | null; hamDocs: number | null }[]>(
+    `WITH counted AS (
+      INSERT INTO "SpamTrainingDay" ("siteId", "moderatorId", "day", "label", "count")
+      VALUES ($1, $2::uuid, $3::date, $4, 1)
+      ON CONFLICT ("siteId", "moderatorId", "day", "label") DO UPDATE SET "count" = "SpamTrainingDay"."count" + 1
+      RETURNING "count"
+    )
+    SELECT counted."count", s."spamDocs", s."hamDocs"
+    FROM counted LEFT JOIN "SpamStats" s ON s."siteId" = $1`,
+    args.siteId, args.moderatorId, utcDay(args.now), args.label,
+  );
+  const row = rows[0];
+  const stats: ModelStats = { spamDocs: Number(row?.spamDocs ?? 0), hamDocs: Number(row?.hamDocs ?? 0) };
+  return Number(row?.count ?? 0) <= dailyAllowance(args.label, stats);
 }
