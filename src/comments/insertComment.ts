@@ -167,8 +167,10 @@ WITH input AS (
     "spamScore" float8, "ip" text, "userAgent" text, "ownerTokenHash" text, "fingerprint" text, "notifyReplies" boolean,
     "jobKind" text, "jobPayload" text, "jobMaxAttempts" int, "auditAction" text)
 ), existing AS (
+  -- Index lookups on ("siteId", "key"): the planner guesses 100 input rows and would otherwise scan every page.
+  -- A page of another site with one of these keys may come along; the joins below match both columns.
   SELECT p."id", p."siteId", p."key" FROM "Page" p
-  WHERE (p."siteId", p."key") IN (SELECT "siteId", "pageKey" FROM input)
+  WHERE p."siteId" = ANY(ARRAY(SELECT DISTINCT "siteId" FROM input)) AND p."key" = ANY(ARRAY(SELECT DISTINCT "pageKey" FROM input))
 ), created AS (
   INSERT INTO "Page" ("siteId", "key", "url", "title", "createdAt", "approvedCount", "version")
   SELECT DISTINCT ON (i."siteId", i."pageKey") i."siteId", i."pageKey", i."pageUrl", i."pageTitle", i."now", 0, 0
