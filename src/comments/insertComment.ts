@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { AppContext } from '../context';
 import { coalesce } from '../db/coalesce';
+import { jsonParameter } from '../db/jsonParameter';
 import { prepared } from '../db/preparedStatement';
 import { NOW } from '../notifications/queue';
 
@@ -57,7 +58,7 @@ async function insertHeldBatch(ctx: Pick<AppContext, 'config'>, pool: Pool, rows
   if (rows.length === 1) return Promise.allSettled([insertOne(ctx, pool, rows[0])]);
   let inserted: Set<string>;
   try {
-    const result = await pool.query<{ id: string }>(prepared(ctx, HELD_BATCH_SQL, [JSON.stringify(rows.map(batchRecord))]));
+    const result = await pool.query<{ id: string }>(prepared(ctx, HELD_BATCH_SQL, [jsonParameter(rows.map(batchRecord))]));
     inserted = new Set(result.rows.map((r) => r.id));
   } catch {
     // The statement is one transaction, so nothing was stored: each comment goes alone, and one that cannot
