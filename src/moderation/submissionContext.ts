@@ -140,10 +140,10 @@ function decodeContext(input: SubmissionContextInput, row: Record<string, unknow
 /**
  * The classifier's tokens (up to ~900 with the trigrams) as one newline-separated text that SQL splits:
  * escaping each as an array element cost a sixth of a POST's allocations. No token holds a newline
- * (src/spam/tokenize.ts splits on whitespace); one that did would only go unlooked-up.
+ * (src/spam/tokenize.ts splits on whitespace); if one did, its parts would be looked up instead, and missed.
  */
 function tokenList(tokens: string[]): string {
-  return tokens.some((t) => t.includes('\n')) ? tokens.filter((t) => !t.includes('\n')).join('\n') : tokens.join('\n');
+  return tokens.join('\n');
 }
 
 /**
