@@ -95,23 +95,31 @@ async function runBatch(ctx: Pick<AppContext, 'config'>, pool: Pool, inputs: Sub
   const records = inputs.map((input, ord) => ({
     ord, siteId: input.siteId, pageKey: input.pageKey, parentId: input.parentId, maxDepth: input.maxDepth,
     closeAfterDays: input.closeAfterDays, now: input.now, fingerprint: input.fingerprint, email: input.email,
-    tokens: tokenList(input.tokens), ownerHashes: input.ownerHashes ?? [], checkOwner: input.ownerHashes !== null,
-    repeatSince: input.repeatSince, floodKeys: input.flood.map((hit) => hit.key), floodSeconds: input.flood.map((hit) => hit.limit.windowSeconds),
+    ownerHashes: input.ownerHashes ?? [], checkOwner: input.ownerHashes !== null, repeatSince: input.repeatSince,
+    floodKeys: input.flood.map((hit) => hit.key), floodSeconds: input.flood.map((hit) => hit.limit.windowSeconds),
   }));
-  const { rows } = await pool.query<Record<string, unknown>>(prepared(ctx, SUBMISSION_BATCH_SQL, [jsonParameter(records)]));
+  const { rows } = await pool.query<Record<string, unknown>>(
+    prepared(ctx, SUBMISSION_BATCH_SQL, [jsonParameter(records), jsonParameter(vocabularies(inputs))]),
+  );
+  // Each site's token counts come back once, on one of its rows, and serve all of the site's comments.
+  const countsBySite = new Map<string, Map<string, TokenCounts>>();
+  for (const row of rows) {
+    if (row.spamTokens === null || row.spamTokens === undefined) continue;
+    const counts = new Map<string, TokenCounts>();
+    for (const [token, spam, ham] of row.spamTokens as [string, number, number][]) counts.set(token, { spam, ham });
+    countsBySite.set(inputs[Number(row.ord)].siteId, counts);
+  }
   const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
   return inputs.map((input, ord) => {
     const row = byOrd.get(ord);
     if (!row) throw new Error('the submission statement returned no row for a comment');
-    return decodeContext(input, row);
+    return decodeContext(input, row, countsBySite.get(input.siteId) ?? new Map());
   });
 }
 
-function decodeContext(input: SubmissionContextInput, row: Record<string, unknown>): SubmissionContext {
+function decodeContext(input: SubmissionContextInput, row: Record<string, unknown>, counts: Map<string, TokenCounts>): SubmissionContext {
   const page = row.page as (Omit<PageRow, 'createdAt'> & { createdAt: string }) | null;
   const parent = row.parent as ParentRow | null;
-  const counts = new Map<string, TokenCounts>();
-  for (const [token, spam, ham] of (row.spamTokens as [string, number, number][] | null) ?? []) counts.set(token, { spam, ham });
   const stats = (row.spamStats as [number, number] | null) ?? [0, 0];
   const counted = row.counted === true;
   const floods = (row.floods as Array<[number, string]> | null) ?? [];
@@ -138,12 +146,19 @@ function decodeContext(input: SubmissionContextInput, row: Record<string, unknow
 }
 
 /**
- * The classifier's tokens (up to ~900 with the trigrams) as one newline-separated text that SQL splits:
- * escaping each as an array element cost a sixth of a POST's allocations. No token holds a newline
- * (src/spam/tokenize.ts splits on whitespace); if one did, its parts would be looked up instead, and missed.
+ * The classifier's tokens of the batch, each once per site (comments share most of their words and trigrams),
+ * as one newline-separated text per site that SQL splits: escaping each as an array element cost a sixth of
+ * a POST's allocations. No token holds a newline (src/spam/tokenize.ts splits on whitespace); if one did, its
+ * parts would be looked up instead, and missed.
  */
-function tokenList(tokens: string[]): string {
-  return tokens.join('\n');
+function vocabularies(inputs: SubmissionContextInput[]): Array<{ siteId: string; tokens: string }> {
+  const bySite = new Map<string, Set<string>>();
+  for (const input of inputs) {
+    const tokens = bySite.get(input.siteId);
+    if (tokens) for (const token of input.tokens) tokens.add(token);
+    else bySite.set(input.siteId, new Set(input.tokens));
+  }
+  return [...bySite].map(([siteId, tokens]) => ({ siteId, tokens: [...tokens].join('\n') }));
 }
 
 /**
@@ -159,12 +174,14 @@ function tokenList(tokens: string[]): string {
  * fixed-window upsert as consumeRateLimits in src/http/rateLimit.ts).
  *
  * Duplicates: a comment already stored on the page, or an earlier copy in the same batch (a double-clicked Send).
+ * The classifier's token counts: $2 holds each site's tokens once, and their counts come back on the site's
+ * first row.
  */
 const SUBMISSION_BATCH_SQL = `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS x(
     "ord" int, "siteId" text, "pageKey" text, "parentId" uuid, "maxDepth" int, "closeAfterDays" int, "now" timestamp(3),
-    "fingerprint" text, "email" text, "tokens" text, "ownerHashes" text[], "checkOwner" boolean, "repeatSince" timestamp(3),
+    "fingerprint" text, "email" text, "ownerHashes" text[], "checkOwner" boolean, "repeatSince" timestamp(3),
     "floodKeys" text[], "floodSeconds" int[])
 ), checked AS (
   SELECT i.*, page."id" AS "pageId", row_to_json(page) AS "page", row_to_json(parent) AS "parent",
@@ -211,8 +228,11 @@ SELECT c."ord", c."page", c."parent", c."ok" AS "counted", floods."floods",
   (SELECT count(*)::int FROM "Comment" x
     WHERE x."siteId" = c."siteId" AND x."email" = c."email" AND x."status" = 'spam' AND x."trainedAs" = 'spam') AS "authorSpamCount",
   (SELECT json_build_array(s."spamDocs", s."hamDocs") FROM "SpamStats" s WHERE s."siteId" = c."siteId") AS "spamStats",
-  (SELECT json_agg(json_build_array(t."token", t."spamCount", t."hamCount")) FROM "SpamToken" t
-    WHERE t."siteId" = c."siteId" AND t."token" = ANY(string_to_array(c."tokens", E'\\n'))) AS "spamTokens",
+  CASE WHEN c."ord" = (SELECT min(i."ord") FROM input i WHERE i."siteId" = c."siteId") THEN COALESCE(
+    (SELECT json_agg(json_build_array(t."token", t."spamCount", t."hamCount")) FROM "SpamToken" t
+     WHERE t."siteId" = c."siteId" AND t."token" = ANY(string_to_array(
+       (SELECT v."tokens" FROM json_to_recordset($2::json) AS v("siteId" text, "tokens" text) WHERE v."siteId" = c."siteId"), E'\\n'))),
+    '[]') END AS "spamTokens",
   COALESCE((SELECT proof."since" IS NOT NULL AND NOT EXISTS (
       SELECT 1 FROM "Comment" x WHERE x."siteId" = c."siteId" AND x."status" = 'spam' AND lower(x."email") = lower(c."email")
         AND (x."createdAt" >= proof."since" OR x."moderatedAt" >= proof."since"))

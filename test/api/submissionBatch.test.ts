@@ -101,6 +101,21 @@ describe('comments whose checks run together', () => {
     expect(row.count).toBe(4);
   });
 
+  test("each site's comments in a batch get that site's spam evidence", async () => {
+    const other = await createSite(t.ctx, { settings: { mode: 'pre' } });
+    await t.ctx.prisma.spamToken.create({ data: { siteId: site, token: 'zebra', spamCount: 7, hamCount: 1 } });
+    await t.ctx.prisma.spamToken.create({ data: { siteId: other, token: 'okapi', spamCount: 0, hamCount: 4 } });
+    const tokens = ['zebra', 'okapi', 'unknown'];
+    // Two others take the free slots, so the last three go as one batch.
+    const [, , here, there, hereAgain] = await Promise.all(
+      [direct(31), direct(32), { ...direct(33), tokens }, { ...direct(34), siteId: other, tokens }, { ...direct(35), tokens: ['zebra'] }]
+        .map((input) => loadSubmissionContext(t.ctx, input)),
+    );
+    expect([...here.spam.counts].filter(([token]) => tokens.includes(token))).toEqual([['zebra', { spam: 7, ham: 1 }]]);
+    expect([...there.spam.counts]).toEqual([['okapi', { spam: 0, ham: 4 }]]);
+    expect(hereAgain.spam.counts.get('zebra')).toEqual({ spam: 7, ham: 1 });
+  });
+
   test('a double-clicked Send: of the copies checked in one batch, only the first is not a duplicate', async () => {
     const copy = { ...direct(20), pageKey: '/together/double-click' };
     // Two others take the free slots, so the three copies wait and go as one batch.
