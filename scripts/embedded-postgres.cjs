@@ -2,19 +2,20 @@
 // Serves an embedded Postgres (PGlite) on a local port and prints {"url": ...} once ready.
 // Tests start one per test file as a child process: PGlite's WASM loader needs a plain Node
 // process (it cannot run inside jest's module sandbox). Exits when its parent closes stdin.
+// It serves PGlite through the same wire server as Parley's embedded mode (src/db/pgliteWireServer.ts,
+// loaded from source with tsx, so tests need no build).
 //   node scripts/embedded-postgres.cjs [dataDir]
+require('tsx/cjs');
 const { PGlite } = require('@electric-sql/pglite');
-const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
+const { servePglite } = require('../src/db/pgliteWireServer.ts');
 
 (async () => {
   const dataDir = process.argv[2];
   const db = await PGlite.create(dataDir ? { dataDir } : {});
-  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 2 }); // see src/db/embeddedPostgres.ts
-  await server.start();
-  const port = server.server.address().port;
-  process.stdout.write(JSON.stringify({ url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable` }) + '\n');
+  const server = await servePglite(db, { host: '127.0.0.1', port: 0 });
+  process.stdout.write(JSON.stringify({ url: `postgresql://postgres@127.0.0.1:${server.port}/postgres?sslmode=disable` }) + '\n');
   const stop = async () => {
-    await server.stop().catch(() => {});
+    await server.close().catch(() => {});
     await db.close().catch(() => {});
     process.exit(0);
   };

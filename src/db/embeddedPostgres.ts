@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { servePglite } from './pgliteWireServer';
 
 /**
  * Embedded Postgres for zero set-up: PGlite (Postgres compiled to WASM) served on a local port,
@@ -42,7 +43,6 @@ export async function embeddedStartParams(): Promise<string[]> {
 export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: number }): Promise<EmbeddedPostgres> {
   // Loaded lazily: PGlite's modules are only needed in embedded mode.
   const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const params = await embeddedStartParams();
   let dbPath: string | undefined;
   if (opts.dataDir) {
@@ -51,22 +51,11 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
   }
   const fsBundle = runtimeFsBundle(); // PGlite only calls arrayBuffer() on it
   const db = await PGlite.create({ ...(dbPath ? { dataDir: dbPath } : {}), startParams: params, ...(fsBundle ? { fsBundle: fsBundle as unknown as Blob } : {}) });
-  const server = new PGLiteSocketServer({
-    db,
-    port: opts.port ?? 0,
-    host: '127.0.0.1',
-    // Our pool holds one connection, but pg replaces a connection after some query errors while the old one
-    // is still closing; a second slot lets the replacement in instead of being refused.
-    maxConnections: 2,
-  });
-  await server.start();
-  const address = (server as unknown as { server?: { address(): { port: number } } }).server?.address();
-  const port = address?.port ?? opts.port;
-  if (!port) throw new Error('embedded Postgres did not report its port');
+  const server = await servePglite(db, { host: '127.0.0.1', port: opts.port ?? 0 });
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url: `postgresql://postgres@127.0.0.1:${server.port}/postgres?sslmode=disable`,
     async stop() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };
