@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context';
+import { prepared } from '../db/preparedStatement';
 import { moderatorWithRoles, type AuthenticatedModerator } from '../http/moderatorAuth';
 
 /**
@@ -95,7 +96,8 @@ export async function createConsoleSession(
  */
 export async function findConsoleSession(ctx: AppContext, token: string): Promise<ConsoleSession | null> {
   const now = ctx.now();
-  const { rows } = await ctx.pool.query<{ id: string; csrfSecret: string; moderatorId: string; name: string; memberships: string[] }>(
+  const { rows } = await ctx.pool.query<{ id: string; csrfSecret: string; moderatorId: string; name: string; memberships: string[] }>(prepared(
+    ctx,
     `WITH s AS (
        SELECT s."id"::text AS "id", s."csrfSecret", m."id"::text AS "moderatorId", m."name",
               COALESCE((SELECT array_agg(sm."role"::text || ':' || sm."siteId") FROM "SiteModerator" sm WHERE sm."moderatorId" = m."id"), '{}') AS "memberships"
@@ -111,7 +113,7 @@ export async function findConsoleSession(ctx: AppContext, token: string): Promis
         RETURNING 1)
      SELECT * FROM s`,
     [hashSessionToken(token), now, SESSION_IDLE_MS, TOUCH_EVERY_MS],
-  );
+  ));
   const row = rows[0];
   if (!row) return null;
   return { id: row.id, csrfToken: row.csrfSecret, moderator: moderatorWithRoles(row.moderatorId, row.name, row.memberships) };

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context';
+import { prepared } from '../db/preparedStatement';
 import { AppError, errors } from './AppError';
 import { consumeRateLimit } from './rateLimit';
 import { csrfAllows, findConsoleSession, readSessionCookie, type ConsoleSession } from '../console/authSession';
@@ -108,7 +109,8 @@ async function findModeratorByKey(
   key: string,
   limiterKey: string,
 ): Promise<{ moderator: AuthenticatedModerator; apiKeyId: string; failures: { count: number; windowStart: Date } | null } | null> {
-  const { rows } = await ctx.pool.query<{ id: string; keyId: string; name: string; memberships: string[]; failures: number | null; failuresSince: Date | null }>(
+  const { rows } = await ctx.pool.query<{ id: string; keyId: string; name: string; memberships: string[]; failures: number | null; failuresSince: Date | null }>(prepared(
+    ctx,
     `SELECT m."id"::text AS "id", k."id"::text AS "keyId", m."name",
             COALESCE((SELECT array_agg(sm."role"::text || ':' || sm."siteId") FROM "SiteModerator" sm WHERE sm."moderatorId" = m."id"), '{}') AS "memberships",
             r."count" AS "failures", r."windowStart" AS "failuresSince"
@@ -117,7 +119,7 @@ async function findModeratorByKey(
        LEFT JOIN "RateLimit" r ON r."key" = $2
       WHERE k."keyHash" = $1 AND k."revokedAt" IS NULL AND m."revokedAt" IS NULL`,
     [hashApiKey(key), limiterKey],
-  );
+  ));
   const row = rows[0];
   if (!row) return null;
   return {

@@ -26,8 +26,13 @@ export async function listModerationComments(
   const ascending = query.status === 'pending';
   const after = decodeCursor(query.cursor);
 
-  const values: unknown[] = [siteIds, query.limit + 1];
-  const where = ['c."siteId" = ANY($1::text[])'];
+  // One site (the console, a site's API client): `=` and a literal LIMIT let Postgres keep one generic plan
+  // per connection on the (siteId, status, createdAt, id) index; planning this join afresh cost 0.6-0.7 ms of
+  // the server's CPU per request, more than running it. Several sites: a custom plan per request, since a
+  // generic one cannot know which site holds most of the rows.
+  const oneSite = siteIds.length === 1;
+  const values: unknown[] = oneSite ? [siteIds[0]] : [siteIds, query.limit + 1];
+  const where = [oneSite ? 'c."siteId" = $1' : 'c."siteId" = ANY($1::text[])'];
   const param = (v: unknown) => `$${values.push(v)}`;
   if (query.status !== 'all') where.push(`c.status = ${param(query.status)}::"CommentStatus"`);
   if (query.page) where.push(`p.key = ${param(query.page)}`);
@@ -43,7 +48,7 @@ export async function listModerationComments(
   const sql = `${MOD_COMMENT_FROM}
     WHERE ${where.join(' AND ')}
     ORDER BY c."createdAt" ${order}, c.id ${order}
-    LIMIT $2`;
+    LIMIT ${oneSite ? query.limit + 1 : '$2'}`;
   const { rows } = await ctx.pool.query<QueueRow>(prepared(ctx, sql, values));
   const hasMore = rows.length > query.limit;
   const pageRows = rows.slice(0, query.limit);

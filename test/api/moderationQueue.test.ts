@@ -86,3 +86,31 @@ test('search matches body, name and email whatever the case, and takes % and _ l
   expect(await ids_('%')).toEqual([ids[1]]);
   expect(await ids_('_')).toEqual([ids[0]]);
 });
+
+test('a moderator of two sites sees both queues together, page by page, or one site when asked', async () => {
+  const other = await createSite(t.ctx, { settings: { mode: 'pre' } });
+  const both = await createModerator(t.ctx, { siteIds: [site, other], name: 'Bea Both' });
+  const res = await request(t.app).post(`/api/v1/sites/${other}/comments`)
+    .set('X-Forwarded-For', '203.0.113.40').send(commentInput({ page: '/other', body: 'Over on the other site' }));
+  expect(res.status).toBe(201);
+  const otherId = res.body.comment.id as string;
+  const list = async (query: Record<string, string>) => {
+    const seen: Listed[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await request(t.app).get('/api/v1/moderation/comments')
+        .query({ status: 'pending', limit: '2', ...query, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', `Bearer ${both.apiKey}`).expect(200);
+      seen.push(...page.body.comments.map((c: Listed) => ({ id: c.id, createdAt: c.createdAt })));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    return seen;
+  };
+  const first = (await allPages('pending')).map((c) => c.id);
+  expect(first.length).toBeGreaterThanOrEqual(2);
+  const all = await list({});
+  expect(all.map((c) => c.id).sort()).toEqual([...first, otherId].sort());
+  expect(all).toEqual([...all].sort(byTimeThenId));
+  expect((await list({ site: other })).map((c) => c.id)).toEqual([otherId]);
+  expect((await list({ site })).map((c) => c.id)).toEqual(first);
+});
