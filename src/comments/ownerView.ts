@@ -24,8 +24,12 @@ export async function ownPendingComments(ctx: AppContext, pageId: string, ownerH
   const { rows } = await ctx.pool.query<PendingRow>(
     prepared(
       ctx,
-      `SELECT "id"::text AS "id", "parentId"::text AS "parentId", "rootId"::text AS "rootId", "name", "website", "body", "createdAt", "status"::text AS "status"
-       FROM "Comment" WHERE "ownerTokenHash" = ANY($1::text[]) AND "pageId" = $2::uuid AND "status" = 'pending'
+      // By owner token first, as in findPageWithOwnPending below.
+      `WITH mine AS MATERIALIZED (
+         SELECT "id", "pageId", "parentId", "rootId", "name", "website", "body", "createdAt", "status"
+           FROM "Comment" WHERE "ownerTokenHash" = ANY($1::text[]) AND "status" = 'pending')
+       SELECT "id"::text AS "id", "parentId"::text AS "parentId", "rootId"::text AS "rootId", "name", "website", "body", "createdAt", "status"::text AS "status"
+       FROM mine WHERE "pageId" = $2::uuid
        ORDER BY "createdAt", "id"`,
       [ownerHashes, pageId],
     ),
@@ -44,11 +48,16 @@ export async function findPageWithOwnPending(
   const { rows } = await ctx.pool.query<PageRow & { pending: Array<Omit<PendingRow, 'createdAt'> & { createdAt: string }> | null }>(
     prepared(
       ctx,
-      `SELECT p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version",
+      // The reader's pending comments first, by owner token alone: in one WHERE with the page, Postgres's
+      // generic plan walked every comment of the page (its pageId index) to find them.
+      `WITH mine AS MATERIALIZED (
+         SELECT c."id", c."pageId", c."parentId", c."rootId", c."name", c."website", c."body", c."createdAt", c."status"
+           FROM "Comment" c WHERE c."ownerTokenHash" = ANY($3::text[]) AND c."status" = 'pending')
+       SELECT p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version",
          (SELECT json_agg(json_build_object('id', c."id"::text, 'parentId', c."parentId"::text, 'rootId', c."rootId"::text,
              'name', c."name", 'website', c."website", 'body', c."body", 'createdAt', c."createdAt", 'status', c."status"::text)
              ORDER BY c."createdAt", c."id")
-          FROM "Comment" c WHERE c."ownerTokenHash" = ANY($3::text[]) AND c."pageId" = p."id" AND c."status" = 'pending') AS "pending"
+          FROM mine c WHERE c."pageId" = p."id") AS "pending"
        FROM "Page" p WHERE p."siteId" = $1 AND p."key" = $2`,
       [siteId, key, ownerHashes],
     ),
