@@ -216,36 +216,3 @@ export function floodKeyForIp(ip: string): string {
     return ip;
   }
 }
-
-/**
- * A typed email proves nothing. The author is proven by the owner token of their own earlier approved
- * comment on this site (sent back by the same browser), or by an email address verified through a
- * signed link. Either proof lapses if a comment from that address was marked spam since.
- */
-export async function isProvenReturningAuthor(
-  ctx: AppContext,
-  siteId: string,
-  email: string,
-  ownerTokens: string[],
-): Promise<boolean> {
-  const address = { equals: email.trim(), mode: 'insensitive' as const };
-  const hashes = ownerTokens.map(hashOwnerToken);
-  const [byToken, verified] = await Promise.all([
-    hashes.length > 0
-      ? ctx.prisma.comment.findFirst({
-          where: { siteId, email: address, status: 'approved', ownerTokenHash: { in: hashes } },
-          orderBy: { createdAt: 'desc' },
-          select: { createdAt: true },
-        })
-      : null,
-    ctx.prisma.verifiedEmail.findFirst({ where: { siteId, email: address }, select: { verifiedAt: true } }),
-  ]);
-  const proofs = [byToken?.createdAt, verified?.verifiedAt].filter((d): d is Date => d instanceof Date);
-  if (proofs.length === 0) return false;
-  const since = new Date(Math.max(...proofs.map((d) => d.getTime())));
-  const spamSince = await ctx.prisma.comment.findFirst({
-    where: { siteId, email: address, status: 'spam', OR: [{ createdAt: { gte: since } }, { moderatedAt: { gte: since } }] },
-    select: { id: true },
-  });
-  return spamSince === null;
-}

@@ -58,14 +58,8 @@ export interface SubmissionContext {
 }
 
 export async function loadSubmissionContext(ctx: AppContext, input: SubmissionContextInput): Promise<SubmissionContext> {
-  const params: unknown[] = [
-    input.siteId, input.pageKey, input.parentId, input.maxDepth, input.closeAfterDays, input.now,
-    input.fingerprint, input.email, tokenList(input.tokens), input.ownerHashes ?? [], input.ownerHashes !== null, input.repeatSince,
-  ];
-  for (const hit of input.flood) params.push(hit.key, hit.limit.windowSeconds);
-  const sql = submissionSql(input.flood.length);
-
-  const { rows } = await (ctx.writePool ?? ctx.pool).query<Record<string, unknown>>(prepared(ctx, sql, params));
+  const { text, values } = submissionStatement(input);
+  const { rows } = await (ctx.writePool ?? ctx.pool).query<Record<string, unknown>>(prepared(ctx, text, values));
   const row = rows[0];
   const page = row.page as (Omit<PageRow, 'createdAt'> & { createdAt: string }) | null;
   const parent = row.parent as ParentRow | null;
@@ -104,6 +98,16 @@ function tokenList(tokens: string[]): string {
   return tokens.some((t) => t.includes('\n')) ? tokens.filter((t) => !t.includes('\n')).join('\n') : tokens.join('\n');
 }
 
+/** The checks' statement and its parameters for one POST (exported for the tests that read its plan). */
+export function submissionStatement(input: SubmissionContextInput): { text: string; values: unknown[] } {
+  const values: unknown[] = [
+    input.siteId, input.pageKey, input.parentId, input.maxDepth, input.closeAfterDays, input.now,
+    input.fingerprint, input.email, tokenList(input.tokens), input.ownerHashes ?? [], input.ownerHashes !== null, input.repeatSince,
+  ];
+  for (const hit of input.flood) values.push(hit.key, hit.limit.windowSeconds);
+  return { text: submissionSql(input.flood.length), values };
+}
+
 /** The statement's text depends only on how many flood counters it consumes: built once per count, not per POST. */
 const submissionSqlByFloods = new Map<number, string>();
 function submissionSql(floods: number): string {
@@ -137,8 +141,9 @@ WITH page AS (
 )${floodCtes.join('')}, proof AS (
   SELECT GREATEST(
     (SELECT max("createdAt") FROM "Comment" WHERE "ownerTokenHash" = ANY($10::text[]) AND "siteId" = $1
-       AND lower("email") = lower($8) AND "status" = 'approved'),
-    (SELECT max("verifiedAt") FROM "VerifiedEmail" WHERE "siteId" = $1 AND lower("email") = lower($8))) AS since
+       AND lower(btrim("email")) = lower(btrim($8)) AND "status" = 'approved'),
+    -- VerifiedEmail holds the address trimmed and lowercased (src/notifications/routes.ts): its primary key finds it.
+    (SELECT max("verifiedAt") FROM "VerifiedEmail" WHERE "siteId" = $1 AND "email" = lower(btrim($8)))) AS since
   WHERE $11::boolean
 )
 SELECT
@@ -151,12 +156,12 @@ SELECT
     WHERE "siteId" = $1 AND "fingerprint" = $7 AND "createdAt" > $12::timestamp
       AND "pageId" IS DISTINCT FROM (SELECT "id" FROM page) AND "status" <> 'deleted') AS "repeatedBodyPages",
   (SELECT count(*)::int FROM "Comment"
-    WHERE "siteId" = $1 AND "email" = $8 AND "status" = 'spam' AND "trainedAs" = 'spam') AS "authorSpamCount",
+    WHERE "siteId" = $1 AND lower(btrim("email")) = lower(btrim($8)) AND "status" = 'spam' AND "trainedAs" = 'spam') AS "authorSpamCount",
   (SELECT json_build_array(s."spamDocs", s."hamDocs") FROM "SpamStats" s WHERE s."siteId" = $1) AS "spamStats",
   (SELECT json_agg(json_build_array(t."token", t."spamCount", t."hamCount")) FROM "SpamToken" t
     WHERE t."siteId" = $1 AND t."token" = ANY(string_to_array($9::text, E'\\n'))) AS "spamTokens",
   COALESCE((SELECT proof.since IS NOT NULL AND NOT EXISTS (
-      SELECT 1 FROM "Comment" WHERE "siteId" = $1 AND "status" = 'spam' AND lower("email") = lower($8)
+      SELECT 1 FROM "Comment" WHERE "siteId" = $1 AND "status" = 'spam' AND lower(btrim("email")) = lower(btrim($8))
         AND ("createdAt" >= proof.since OR "moderatedAt" >= proof.since))
     FROM proof), false) AS "provenReturning"${floodColumns}`;
   submissionSqlByFloods.set(floods, sql);

@@ -143,7 +143,7 @@ export function notificationsRouter(ctx: AppContext): Router {
   });
 
   // The author's "confirm this address" link. GET only asks (mail scanners prefetch); POST records the
-  // proof that lets this address's next comments skip the queue (see isProvenReturningAuthor).
+  // proof that lets this address's next comments skip the queue (see the proof in src/moderation/submissionContext.ts).
   router.get('/verify-email/:token', async (req: Request<{ token: string }>, res) => {
     const claims = claimsFor(ctx, req.params.token, ['verify_email']);
     const c = await loadSummary(ctx, claims.commentId);

@@ -60,7 +60,9 @@ export async function introspectDatabase(pool: Pool, opts: { ignoreTables?: stri
       table(ix.table).primaryKey = { name: ix.name, columns: ix.columns };
       continue;
     }
-    const kind = ix.expressions ? 'expression index' : ix.partial ? 'partial index' : ix.is_constraint ? 'constraint' : 'index';
+    // Expression indexes cannot be written in schema.prisma: introspectExtras lists them instead.
+    if (ix.expressions) continue;
+    const kind = ix.partial ? 'partial index' : ix.is_constraint ? 'constraint' : 'index';
     table(ix.table).indexes[ix.name] = {
       unique: ix.unique,
       columns: ix.columns.map((c, i) => (ix.descending[i] ? `${c} DESC` : c)),
@@ -117,7 +119,7 @@ export async function introspectDatabase(pool: Pool, opts: { ignoreTables?: stri
 }
 
 /** Triggers and functions: objects Prisma does not model, which the migration adds on purpose. */
-export async function introspectExtras(pool: Pool): Promise<{ triggers: string[]; functions: string[] }> {
+export async function introspectExtras(pool: Pool): Promise<{ triggers: string[]; functions: string[]; expressionIndexes: string[] }> {
   const triggers = await pool.query<{ name: string }>(`
     SELECT c.relname || '.' || tg.tgname AS name
     FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -125,5 +127,17 @@ export async function introspectExtras(pool: Pool): Promise<{ triggers: string[]
   const functions = await pool.query<{ name: string }>(`
     SELECT p.proname::text AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = current_schema() ORDER BY 1`);
-  return { triggers: triggers.rows.map((r) => r.name), functions: functions.rows.map((r) => r.name) };
+  // Each as `table.name: columns`, e.g. `Comment.Comment_x_idx: "siteId", lower(btrim(email))`.
+  const expressionIndexes = await pool.query<{ name: string }>(`
+    SELECT t.relname || '.' || i.relname || ': ' ||
+           (SELECT string_agg(pg_get_indexdef(ix.indexrelid, k, true), ', ' ORDER BY k)
+              FROM generate_series(1, ix.indnatts) k) AS name
+    FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    WHERE ix.indexprs IS NOT NULL AND n.nspname = current_schema() ORDER BY 1`);
+  return {
+    triggers: triggers.rows.map((r) => r.name),
+    functions: functions.rows.map((r) => r.name),
+    expressionIndexes: expressionIndexes.rows.map((r) => r.name),
+  };
 }

@@ -92,11 +92,14 @@ describe('the comparison notices a change to one side only', () => {
 });
 
 describe('objects the migration adds beyond the Prisma schema', () => {
-  test('exactly the audit log trigger and its function', async () => {
+  test('exactly the audit log trigger and its function, and the author address index', async () => {
     expect(await introspectExtras(db.pool)).toEqual({
       triggers: ['AuditEvent.AuditEvent_append_only'],
       functions: ['parley_audit_append_only'],
+      expressionIndexes: ['Comment.Comment_siteId_address_status_idx: "siteId", lower(btrim(email)), status'],
     });
+    // schema.prisma names it where the index would be.
+    expect(schemaText).toContain('"Comment_siteId_address_status_idx"');
   });
 
   test('deleting a site still removes its audit rows (the cascade is the one way out)', async () => {
