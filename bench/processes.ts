@@ -33,6 +33,14 @@ export async function freshDatabase(name = DB_NAME): Promise<void> {
   await admin.end();
 }
 
+/** A copy of a database nobody is connected to (CREATE DATABASE ... TEMPLATE). */
+export async function copyDatabase(from: string, to: string): Promise<void> {
+  const admin = new Pool({ connectionString: ADMIN_URL, max: 1 });
+  await admin.query(`DROP DATABASE IF EXISTS "${to}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${to}" TEMPLATE "${from}"`);
+  await admin.end();
+}
+
 export async function dropDatabase(name = DB_NAME): Promise<void> {
   const admin = new Pool({ connectionString: ADMIN_URL, max: 1 });
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});

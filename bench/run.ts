@@ -14,7 +14,8 @@
  *   worker    a second Parley process with the worker on drains the jobs the write workload queued, into an
  *             SMTP sink in this process: jobs/s and CPU ms per job with one email per comment, then the same
  *             queue again with the default flood digest (a spam wave: one digest email)
- *   scale     grows the table to 1M rows; read, owner read and moderation queue on a fresh Parley
+ *   scale     grows the table to 1M rows; read, owner read and moderation queue on a fresh Parley, measured in
+ *             alternation with another on a copy of the database as it was before (so the machine's drift cancels)
  *   embedded, console   sections other engineers add as bench/embedded.ts and bench/console.ts (if present)
  * `-- --soak [--soak-minutes 10]` instead runs two Parley instances on one database under mixed load
  * (bench/soak.ts). Prints a table and the issue's figures, and writes bench/results/<timestamp>.json.
@@ -30,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import {
-  build, CONNECTIONS, cpuMs, DB_NAME, dbUrl, dropDatabase, freshDatabase, LOG_LEVEL, memoryMb, NODE_FLAGS,
+  build, CONNECTIONS, copyDatabase, cpuMs, DB_NAME, dbUrl, dropDatabase, freshDatabase, LOG_LEVEL, memoryMb, NODE_FLAGS,
   ROOT, SERVER_JS, startBaseline, startParley, startSmtpSink, stopChild, type Child,
 } from './processes';
 import { runLoad, type LoadRequest, type LoadResult } from './load';
@@ -131,7 +132,8 @@ async function main() {
   serverPids.set(parley.url, parley.proc.pid!);
   const children: Child[] = [parley];
   parleyPid = parley.proc.pid!;
-  const pool = new Pool({ connectionString: dbUrl(DB_NAME), max: 2 });
+  let pool = new Pool({ connectionString: dbUrl(DB_NAME), max: 2 });
+  const extraDatabases: string[] = [];
   try {
     const { apiKey } = await seedBase(pool);
     await growComments(pool, SMALL_ROWS);
@@ -298,7 +300,17 @@ async function main() {
     let plansBig: Record<string, string> | undefined;
     let scale: Record<string, number> | undefined;
     if (selected('scale')) {
-      log(`growing to ${SCALE_ROWS} comments (set-based SQL)`);
+      // The machine's speed drifts by up to 1.5x from one minute to the next, so the 1M figures are not compared
+      // with the 10k ones measured minutes earlier: a copy of the database as it is now (before growing) gets a
+      // Parley of its own, and the two are measured in alternation, each workload twice on each.
+      const smallDb = `${DB_NAME}_small`;
+      sampleRss(parleyPid);
+      extra.firstProcessStop = await stopChild(parley);
+      await pool.end();
+      pool = new Pool({ connectionString: dbUrl(DB_NAME), max: 2 });
+      await copyDatabase(DB_NAME, smallDb);
+      extraDatabases.push(smallDb);
+      log(`growing to ${SCALE_ROWS} comments (set-based SQL); the database as it was kept as ${smallDb}`);
       const growStart = Date.now();
       await growComments(pool, SCALE_ROWS);
       extra.seedMillionSeconds = Math.round((Date.now() - growStart) / 1000);
@@ -306,32 +318,39 @@ async function main() {
       await pool.query('CHECKPOINT');
       extra.autovacuumWaitSeconds = await waitForAutovacuum(pool);
       const bigRows = await commentCount(pool);
-      // The 10k figures come from a freshly started, warmed-up process; so do these, from a fresh Parley on the
-      // grown database (the first process, idle through the seeding, ran ~30% slower for a while afterwards).
-      sampleRss(parleyPid);
-      extra.firstProcessStop = await stopChild(parley);
+      const smallPool = new Pool({ connectionString: dbUrl(smallDb), max: 1 });
+      const smallRows = await commentCount(smallPool);
+      await smallPool.end();
       parley = await startParley();
-      serverPids.set(parley.url, parley.proc.pid!);
-      children.push(parley);
+      const small = await startParley({}, smallDb);
+      for (const child of [parley, small]) {
+        serverPids.set(child.url, child.proc.pid!);
+        children.push(child);
+      }
       parleyPid = parley.proc.pid!;
-      log(`${bigRows} comments; scale runs on a fresh Parley (pid ${parleyPid})`);
-      await load(parley.url + readPath, { seconds: 2, headers: { 'Accept-Encoding': 'identity' } });
-      const readBig = await load(parley.url + readPath, { headers: { 'Accept-Encoding': 'identity' } });
-      record({ workload: 'read (identity)', rows: bigRows, result: readBig });
-      // Each workload warmed up on this fresh process as on the first one, so the ratios compare like with like
-      // (unwarmed, the queue cost 1.8-2.1 ms of CPU per request here against 1.4-1.6 on the warmed first process).
-      await load(parley.url + readPath, { seconds: 1, headers: ownerHeaders });
-      const ownerBig = await load(parley.url + readPath, { headers: ownerHeaders });
-      record({ workload: 'read with owner token (own pending merged)', rows: bigRows, result: ownerBig });
-      await load(parley.url + queuePath, { seconds: 2, headers: auth });
-      const queueBig = await load(parley.url + queuePath, { headers: auth });
-      record({ workload: 'moderation queue (50 pending)', rows: bigRows, result: queueBig });
-      plansBig = await explainHotQueries(pool);
-      scale = {
-        ...(read ? { read: ratio(read.rps, readBig.rps) } : {}),
-        ...(owner ? { ownerRead: ratio(owner.rps, ownerBig.rps) } : {}),
-        moderationQueue: ratio(queueSmall!.rps, queueBig.rps),
+      log(`${bigRows} comments vs ${smallRows}; fresh Parleys (pids ${parleyPid} and ${small.proc.pid}), measured in alternation`);
+      const paired = async (name: string, pathAndQuery: string, headers: Record<string, string>) => {
+        // Warmed up as the first process was (unwarmed, the queue cost 1.8-2.1 ms of CPU per request against 1.4-1.6).
+        for (const child of [small, parley]) await load(child.url + pathAndQuery, { seconds: 2, headers });
+        const runs: { small: LoadResult[]; big: LoadResult[] } = { small: [], big: [] };
+        for (let round = 0; round < 2; round++) {
+          runs.small.push(await load(small.url + pathAndQuery, { headers }));
+          sampleRss(small.proc.pid!);
+          runs.big.push(await load(parley.url + pathAndQuery, { headers }));
+        }
+        const rps = (list: LoadResult[]) => list.reduce((sum, r) => sum + r.rps, 0) / list.length;
+        const last = runs.big[runs.big.length - 1];
+        record({ workload: name, rows: bigRows, result: last, note: `paired: ${runs.small.map((r) => r.rps).join('/')} on ${smallRows.toLocaleString('en')} vs ${runs.big.map((r) => r.rps).join('/')} req/s` });
+        return ratio(rps(runs.small), rps(runs.big));
       };
+      scale = {
+        read: await paired('read (identity)', readPath, { 'Accept-Encoding': 'identity' }),
+        ownerRead: await paired('read with owner token (own pending merged)', readPath, ownerHeaders),
+        moderationQueue: await paired('moderation queue (50 pending)', queuePath, auth),
+      };
+      sampleRss(small.proc.pid!);
+      extra.smallProcessStop = await stopChild(small);
+      plansBig = await explainHotQueries(pool);
       figure('moderation queue, 1M rows vs 10k rows (req/s ratio)', scale.moderationQueue, `<= ${TARGETS.scaleRatio}`, scale.moderationQueue <= TARGETS.scaleRatio);
       const worst = Math.max(...Object.values(scale));
       figure('worst scale ratio (read, owner read, queue)', worst, `<= ${TARGETS.scaleRatio}`, worst <= TARGETS.scaleRatio);
@@ -368,7 +387,7 @@ async function main() {
   } finally {
     await pool.end().catch(() => {});
     for (const child of children) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
-    if (!process.env.BENCH_KEEP_DB) await dropDatabase();
+    if (!process.env.BENCH_KEEP_DB) for (const name of [DB_NAME, ...extraDatabases]) await dropDatabase(name);
   }
 
   /** POSTs distinct comments to the pre-moderated site from many simulated client addresses (X-Forwarded-For, TRUST_PROXY=1). */
