@@ -5,7 +5,7 @@ import { isPageClosed } from '../moderation/rules/pageClosed';
 import type { SiteRecord } from '../sites/siteRepository';
 import { decodeCursor, encodeCursor } from './cursor';
 import { findPage, type PageRow } from './findPage';
-import { findPageWithOwnPending, ownerViewOptions, ownPendingComments, withOwnPending } from './ownerView';
+import { findPageWithOwnPending, ownerViewOptions, ownPendingComments, withOwnPending, withOwnPendingJson } from './ownerView';
 import { hashOwnerToken } from './ownerTokens';
 import { presentPublicComment, type PublicComment } from './presentComment';
 import { cursorAround, listRoots, type ThreadSort } from './threadRoots';
@@ -97,9 +97,10 @@ export async function listThread(
     // The shared (cached) thread plus their pending comments, spliced in.
     const [shared, pending] = await Promise.all([
       listThread(ctx, { ...args, ownerTokens: [], page }),
-      found ? found.pending : ownPendingComments(ctx, page.id, ownerHashes),
+      found ? null : ownPendingComments(ctx, page.id, ownerHashes),
     ]);
-    const own = withOwnPending(shared, pending, { order: sort === 'newest' ? 'desc' : 'asc', after });
+    const view = { order: sort === 'newest' ? 'desc' as const : 'asc' as const, after };
+    const own = found ? withOwnPendingJson(shared, found.pendingJson, view) : withOwnPending(shared, pending!, view);
     if (own) return own;
   }
   const closed = page ? isPageClosed(page, site.settings, ctx.now()) : false;

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { prepared } from '../db/preparedStatement';
 import type { Cursor } from './cursor';
 import type { PageRow } from './findPage';
+import { ownerHashParameters } from './ownerTokens';
 import { identityBody, type RenderedThread, type ThreadComment, type ThreadResponse } from './listThread';
 import { presentPublicComment } from './presentComment';
 
@@ -21,51 +22,68 @@ export const ownerViewOptions = { splice: true };
 type PendingRow = { id: string; parentId: string | null; rootId: string | null; name: string; website: string | null; body: string; createdAt: Date; status: string };
 
 export async function ownPendingComments(ctx: AppContext, pageId: string, ownerHashes: string[]): Promise<PendingRow[]> {
+  const owners = ownerHashParameters(ownerHashes, 2);
   const { rows } = await ctx.pool.query<PendingRow>(
     prepared(
       ctx,
       // By owner token first, as in findPageWithOwnPending below.
       `WITH mine AS MATERIALIZED (
          SELECT "id", "pageId", "parentId", "rootId", "name", "website", "body", "createdAt", "status"
-           FROM "Comment" WHERE "ownerTokenHash" = ANY($1::text[]) AND "status" = 'pending')
+           FROM "Comment" WHERE "ownerTokenHash" IN (${owners.list}) AND "status" = 'pending')
        SELECT "id"::text AS "id", "parentId"::text AS "parentId", "rootId"::text AS "rootId", "name", "website", "body", "createdAt", "status"::text AS "status"
-       FROM mine WHERE "pageId" = $2::uuid
+       FROM mine WHERE "pageId" = $1::uuid
        ORDER BY "createdAt", "id"`,
-      [ownerHashes, pageId],
+      [pageId, ...owners.values],
     ),
   );
   return rows;
 }
 
-/** Offsets are in bytes of the thread's UTF-8 body (identityBody), so the answer is cut from it without decoding. */
-/** The page and the reader's pending comments on it in one round trip (what a cached read costs: one lookup). */
+/**
+ * The page and the reader's pending comments on it in one round trip (what a cached read costs: one lookup).
+ * The pending comments come as their JSON text: a reader's reloads send the same text, which keys the
+ * splice below, so a reload that finds nothing changed is neither parsed nor spliced again.
+ */
 export async function findPageWithOwnPending(
   ctx: AppContext,
   siteId: string,
   key: string,
   ownerHashes: string[],
-): Promise<{ page: PageRow | null; pending: PendingRow[] }> {
-  const { rows } = await ctx.pool.query<PageRow & { pending: Array<Omit<PendingRow, 'createdAt'> & { createdAt: string }> | null }>(
-    prepared(
-      ctx,
-      // The reader's pending comments first, by owner token alone: in one WHERE with the page, Postgres's
-      // generic plan walked every comment of the page (its pageId index) to find them.
-      `WITH mine AS MATERIALIZED (
+): Promise<{ page: PageRow | null; pendingJson: string | null }> {
+  const owners = ownerHashParameters(ownerHashes, 3);
+  const { rows } = await ctx.pool.query<PageRow & { pending: string | null }>(
+    prepared(ctx, pageWithPendingSql(owners.values.length, owners.list), [siteId, key, ...owners.values]),
+  );
+  if (!rows[0]) return { page: null, pendingJson: null };
+  const { pending, ...page } = rows[0];
+  return { page, pendingJson: pending };
+}
+
+/** By number of owner parameters: the text is made once (the prepared statement's name is looked up by it). */
+const pageWithPendingSqlBySize = new Map<number, string>();
+function pageWithPendingSql(size: number, list: string): string {
+  let sql = pageWithPendingSqlBySize.get(size);
+  if (!sql) {
+    // The reader's pending comments first, by owner token alone: in one WHERE with the page, Postgres's
+    // generic plan walked every comment of the page (its pageId index) to find them.
+    sql = `WITH mine AS MATERIALIZED (
          SELECT c."id", c."pageId", c."parentId", c."rootId", c."name", c."website", c."body", c."createdAt", c."status"
-           FROM "Comment" c WHERE c."ownerTokenHash" = ANY($3::text[]) AND c."status" = 'pending')
+           FROM "Comment" c WHERE c."ownerTokenHash" IN (${list}) AND c."status" = 'pending')
        SELECT p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version",
          (SELECT json_agg(json_build_object('id', c."id"::text, 'parentId', c."parentId"::text, 'rootId', c."rootId"::text,
              'name', c."name", 'website', c."website", 'body', c."body", 'createdAt', c."createdAt", 'status', c."status"::text)
-             ORDER BY c."createdAt", c."id")
+             ORDER BY c."createdAt", c."id")::text
           FROM mine c WHERE c."pageId" = p."id") AS "pending"
-       FROM "Page" p WHERE p."siteId" = $1 AND p."key" = $2`,
-      [siteId, key, ownerHashes],
-    ),
-  );
-  if (!rows[0]) return { page: null, pending: [] };
-  const { pending, ...page } = rows[0];
+       FROM "Page" p WHERE p."siteId" = $1 AND p."key" = $2`;
+    pageWithPendingSqlBySize.set(size, sql);
+  }
+  return sql;
+}
+
+function parsePending(json: string | null): PendingRow[] {
+  const rows = json ? (JSON.parse(json) as Array<Omit<PendingRow, 'createdAt'> & { createdAt: string }>) : [];
   // TIMESTAMP(3) holds UTC; inside JSON it arrives as text without a zone.
-  return { page, pending: (pending ?? []).map((r) => ({ ...r, createdAt: new Date(`${r.createdAt}Z`) })) };
+  return rows.map((r) => ({ ...r, createdAt: new Date(`${r.createdAt}Z`) }));
 }
 
 interface Slot { id: string; createdAt: string; end: number }
@@ -119,16 +137,48 @@ function indexOf(rendered: RenderedThread): ThreadIndex | null {
   return index;
 }
 
+type ViewOptions = { order: 'asc' | 'desc'; after?: Cursor };
+
+/** Where the reader's pending comments go: byte offsets in the shared thread's body, and the view's ETag. */
+interface Splice { inserts: Array<{ at: number; bytes: Buffer }>; etag: string }
+
 /**
  * The shared thread with the reader's pending comments in place, or null when that cannot be done
  * exactly (the caller then builds the thread the slow way).
  */
-export function withOwnPending(
-  shared: RenderedThread,
-  pending: PendingRow[],
-  opts: { order: 'asc' | 'desc'; after?: Cursor },
-): RenderedThread | null {
-  if (pending.length === 0) return shared;
+export function withOwnPending(shared: RenderedThread, pending: PendingRow[], opts: ViewOptions): RenderedThread | null {
+  return assemble(shared, spliceOf(shared, pending, opts));
+}
+
+/**
+ * As withOwnPending, from the pending comments' JSON text (findPageWithOwnPending). The splice is kept
+ * with the shared thread, keyed by that text and the options: it depends on nothing else, and a reader
+ * reloading an unchanged page then costs what a cached read does. Kept per shared thread, so it goes
+ * when the thread changes; a few per thread, oldest out.
+ */
+export function withOwnPendingJson(shared: RenderedThread, pendingJson: string | null, opts: ViewOptions): RenderedThread | null {
+  if (!pendingJson) return shared;
+  if (pendingJson.length > SPLICE_KEY_MAX_CHARS) return withOwnPending(shared, parsePending(pendingJson), opts);
+  let kept = splices.get(shared);
+  if (!kept) splices.set(shared, (kept = new Map()));
+  const key = `${opts.order}\n${opts.after ? `${opts.after.createdAt.toISOString()}\n${opts.after.id}` : '\n'}\n${pendingJson}`;
+  let splice = kept.get(key);
+  if (splice === undefined) {
+    splice = spliceOf(shared, parsePending(pendingJson), opts);
+    if (kept.size >= SPLICES_PER_THREAD) kept.delete(kept.keys().next().value!);
+    kept.set(key, splice);
+  }
+  return assemble(shared, splice);
+}
+
+const SPLICES_PER_THREAD = 64;
+/** Many long pending comments are not kept: their text, as the key, would hold more memory than it saves. */
+const SPLICE_KEY_MAX_CHARS = 16 * 1024;
+const splices = new WeakMap<RenderedThread, Map<string, Splice | 'shared' | null>>();
+
+/** 'shared' when none of the pending comments shows on this page of the thread; null when it cannot be done exactly. */
+function spliceOf(shared: RenderedThread, pending: PendingRow[], opts: ViewOptions): Splice | 'shared' | null {
+  if (pending.length === 0) return 'shared';
   const index = indexOf(shared);
   if (!index) return null;
   // Replies to one's own pending comments travel inside them.
@@ -144,7 +194,7 @@ export function withOwnPending(
     } else if (index.lists.has(r.parentId)) add(r.parentId, node);
     else if (r.rootId && index.lists.has(r.rootId)) add(r.rootId, node);
   }
-  if (byList.size === 0) return shared;
+  if (byList.size === 0) return 'shared';
 
   const inserts: Array<{ at: number; text: string }> = [];
   for (const [key, added] of byList) {
@@ -162,19 +212,27 @@ export function withOwnPending(
         : { at: list.items[k - 1].end, text: ',' + texts.join(',') });
     }
   }
+  inserts.sort((a, b) => a.at - b.at);
+  const own = crypto.createHash('sha1').update(inserts.map((i) => `${i.at}:${i.text}`).join('\n')).digest('base64url').slice(0, 16);
+  return {
+    inserts: inserts.map((i) => ({ at: i.at, bytes: Buffer.from(i.text, 'utf8') })),
+    etag: shared.etag.replace(/"$/, `.${own}"`),
+  };
+}
+
+function assemble(shared: RenderedThread, splice: Splice | 'shared' | null): RenderedThread | null {
+  if (splice === null || splice === 'shared') return splice === null ? null : shared;
   // Views of the shared bytes around the inserts, no copy: routes write the parts as they are. A joined
   // 100+ KB copy per request piled up outside the V8 heap until the next collection (up to ~70 MB under load).
-  inserts.sort((a, b) => a.at - b.at);
   const base = identityBody(shared);
   const parts: Buffer[] = [];
   let from = 0;
-  for (const ins of inserts) {
-    parts.push(base.subarray(from, ins.at), Buffer.from(ins.text, 'utf8'));
+  for (const ins of splice.inserts) {
+    parts.push(base.subarray(from, ins.at), ins.bytes);
     from = ins.at;
   }
   parts.push(base.subarray(from));
-  const own = crypto.createHash('sha1').update(inserts.map((i) => `${i.at}:${i.text}`).join('\n')).digest('base64url').slice(0, 16);
-  const merged = { parts, etag: shared.etag.replace(/"$/, `.${own}"`), personal: true } as RenderedThread;
+  const merged = { parts, etag: splice.etag, personal: true } as RenderedThread;
   // The joined bytes, the text and the tree are made only if asked for (the no-JS embed wants the tree).
   let body: Buffer | undefined;
   let json: string | undefined;

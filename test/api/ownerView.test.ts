@@ -135,4 +135,29 @@ describe("a reader's own view", () => {
     await act(mine.id, 'reject');
     expect(JSON.stringify((await read(page, [mine.token])).body)).not.toContain(mine.id);
   });
+
+  test('each reload shows their pending comments as they are now: the same bytes while nothing changes, an edit at once, and only their own', async () => {
+    const page = '/own/reloads';
+    const first = await approved(page);
+    const mine = await post(page);
+    const theirs = await post(page);
+    const before = await read(page, [mine.token]);
+    const again = await read(page, [mine.token]);
+    expect(again.text).toBe(before.text);
+    expect(again.headers.etag).toBe(before.headers.etag);
+
+    await request(t.app).patch(`/api/v1/sites/${site}/comments/${mine.id}`).set('X-Parley-Owner', mine.token)
+      .send({ body: 'Edited while it waits' }).expect(200);
+    const edited = await read(page, [mine.token]);
+    expect(edited.text).toContain('Edited while it waits');
+    expect(edited.headers.etag).not.toBe(before.headers.etag);
+    const { spliced, rebuilt } = await bothWays(page, [mine.token]);
+    expect(spliced).toEqual(rebuilt);
+
+    const other = await read(page, [theirs.token]);
+    expect(other.body.comments.map((c: { id: string }) => c.id)).toEqual([first, theirs.id]);
+    // A new approved comment changes the shared thread: their view follows it.
+    const later = await approved(page);
+    expect((await read(page, [mine.token])).body.comments.map((c: { id: string }) => c.id)).toEqual([first, mine.id, later]);
+  });
 });
