@@ -31,7 +31,10 @@ export interface RenderedThread {
   etag: string;
   /** True when the thread includes the caller's own pending comments (must not be shared by caches). */
   personal: boolean;
-  /** The JSON compressed once per cached thread (br, gzip), filled in on first use by compressedBody(). */
+  /**
+   * The JSON compressed once per cached thread (br, gzip), filled in on first use by compressedBody().
+   * A reader's own view shares it with every reload of that same view (src/comments/ownerView.ts).
+   */
   compressed?: Partial<Record<ThreadEncoding, Buffer>>;
   /** The JSON as UTF-8 bytes, made once per cached thread by identityBody(). */
   body?: Buffer;
@@ -63,6 +66,11 @@ export function compressedBody(rendered: RenderedThread, encoding: ThreadEncodin
  */
 export function identityBody(rendered: RenderedThread): Buffer {
   return (rendered.body ??= Buffer.from(rendered.json, 'utf8'));
+}
+
+/** The JSON's length in bytes, without joining a reader's own view from its parts. */
+export function bodyLength(rendered: RenderedThread): number {
+  return rendered.parts ? rendered.parts.reduce((sum, part) => sum + part.length, 0) : identityBody(rendered).length;
 }
 
 const COLUMNS = {

@@ -7,7 +7,7 @@ import type { SiteRecord } from '../sites/siteRepository';
 import { countsQuerySchema, submitCommentSchema } from './commentSchemas';
 import { readFromReplica } from '../db/readReplica';
 import { countComments } from './countComments';
-import { compressedBody, identityBody, listThread } from './listThread';
+import { bodyLength, compressedBody, identityBody, listThread } from './listThread';
 import { deleteOwnComment, editableUntil, editOwnComment } from './ownComment';
 import { parseOwnerHeader } from './ownerTokens';
 import { commentIdParamSchema, editOwnCommentSchema, threadListQuerySchema } from './readerSchemas';
@@ -73,9 +73,9 @@ export function publicCommentsRouter(ctx: AppContext): Router {
       return;
     }
     res.type('application/json; charset=utf-8');
-    // Large shared threads go out precompressed (once per cached version); the compression middleware
-    // leaves a response that already has a Content-Encoding alone.
-    const encoding = !rendered.personal && rendered.json.length >= 1024 && req.headers['accept-encoding'] ? req.acceptsEncodings('br', 'gzip') : false;
+    // Large threads go out precompressed: once per cached version, and a reader's own view once per view
+    // (src/comments/ownerView.ts). The compression middleware leaves a response that has a Content-Encoding alone.
+    const encoding = req.headers['accept-encoding'] && bodyLength(rendered) >= 1024 ? req.acceptsEncodings('br', 'gzip') : false;
     if (encoding === 'br' || encoding === 'gzip') {
       res.setHeader('Content-Encoding', encoding);
       res.send(compressedBody(rendered, encoding));

@@ -160,4 +160,24 @@ describe("a reader's own view", () => {
     const later = await approved(page);
     expect((await read(page, [mine.token])).body.comments.map((c: { id: string }) => c.id)).toEqual([first, mine.id, later]);
   });
+
+  test('a browser gets its own view compressed like the shared thread, with the same content', async () => {
+    const page = '/own/compressed';
+    for (let i = 0; i < 8; i++) await approved(page); // over the 1 KB below which nothing is compressed
+    const mine = await post(page);
+    const own = (encoding: string) => request(t.app).get(`/api/v1/sites/${site}/comments`).query({ page })
+      .set('X-Parley-Owner', mine.token).set('Accept-Encoding', encoding).expect(200);
+    const plain = await own('identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    for (const encoding of ['gzip', 'br']) {
+      for (let reload = 0; reload < 2; reload++) {
+        const res = await own(encoding);
+        expect(res.headers['content-encoding']).toBe(encoding);
+        expect(res.headers['cache-control']).toContain('private');
+        expect(res.headers.etag).toBe(plain.headers.etag);
+        expect(res.body).toEqual(plain.body);
+      }
+    }
+    expect(JSON.stringify(plain.body)).toContain(mine.id);
+  });
 });
