@@ -143,8 +143,14 @@ type ViewOptions = { order: 'asc' | 'desc'; after?: Cursor };
  * Where the reader's pending comments go: byte offsets in the shared thread's body, and the view's ETag.
  * `compressed` holds the view compressed (compressedBody), made on the first request that asks for it:
  * a browser always does, and compressing a 130 KB thread on every reload cost ten times a cached read.
+ * `view` is the assembled view, kept for the reloads that find the same pending comments.
  */
-interface Splice { inserts: Array<{ at: number; bytes: Buffer }>; etag: string; compressed: NonNullable<RenderedThread['compressed']> }
+interface Splice {
+  inserts: Array<{ at: number; bytes: Buffer }>;
+  etag: string;
+  compressed: NonNullable<RenderedThread['compressed']>;
+  view?: RenderedThread;
+}
 
 /**
  * The shared thread with the reader's pending comments in place, or null when that cannot be done
@@ -172,7 +178,7 @@ export function withOwnPendingJson(shared: RenderedThread, pendingJson: string |
     if (kept.size >= SPLICES_PER_THREAD) kept.delete(kept.keys().next().value!);
     kept.set(key, splice);
   }
-  return assemble(shared, splice);
+  return typeof splice === 'object' && splice ? (splice.view ??= assemble(shared, splice)!) : assemble(shared, splice);
 }
 
 const SPLICES_PER_THREAD = 64;
@@ -237,15 +243,25 @@ function assemble(shared: RenderedThread, splice: Splice | 'shared' | null): Ren
     from = ins.at;
   }
   parts.push(base.subarray(from));
-  const merged = { parts, etag: splice.etag, personal: true, compressed: splice.compressed } as RenderedThread;
-  // The joined bytes, the text and the tree are made only if asked for (the no-JS embed wants the tree).
-  let body: Buffer | undefined;
-  let json: string | undefined;
-  let tree: ThreadResponse | undefined;
-  Object.defineProperty(merged, 'body', { enumerable: true, get: () => (body ??= Buffer.concat(parts)) });
-  Object.defineProperty(merged, 'json', { enumerable: true, get: () => (json ??= merged.body!.toString('utf8')) });
-  Object.defineProperty(merged, 'thread', { enumerable: true, get: () => (tree ??= JSON.parse(merged.json) as ThreadResponse) });
-  return merged;
+  return new OwnView(parts, splice.etag, splice.compressed);
+}
+
+/** A reader's own view: the shared thread's bytes with their pending comments in between. */
+class OwnView implements RenderedThread {
+  readonly personal = true;
+  constructor(readonly parts: Buffer[], readonly etag: string, readonly compressed: Splice['compressed']) {}
+
+  // Joined, decoded and parsed only when asked for (the no-JS embed wants the tree), and not kept: a view
+  // is kept for its reader's reloads, and would then hold all three.
+  get body(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+  get json(): string {
+    return this.body.toString('utf8');
+  }
+  get thread(): ThreadResponse {
+    return JSON.parse(this.json) as ThreadResponse;
+  }
 }
 
 /**
