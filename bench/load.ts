@@ -14,6 +14,15 @@ interface AutocannonResult {
   statusCodeStats?: Record<string, { count: number }>;
 }
 
+/**
+ * Seconds of POSTs before a write rate is measured, for the bare baseline and Parley alike. V8 takes about that
+ * long to finish optimising the write path (validation, rules, classifier, rendering, pg): with 2 s of warm-up,
+ * Parley's next 5 s cost 0.94-1.35 ms of CPU per POST (560-818/s) and the 5 s after that 0.74-0.86 ms; after 8 s,
+ * three rounds in a row cost 0.74-0.76 ms (968-1,001/s). A server that takes comments all day runs warm; the
+ * warm-up's own rate is kept in the table as its own row. The embedded section (bench/embedded.ts) warms up the same way.
+ */
+export const WRITE_WARM_UP_SECONDS = 8;
+
 export interface LoadRequest {
   method?: string;
   path?: string;

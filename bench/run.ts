@@ -35,7 +35,7 @@ import {
   build, CONNECTIONS, copyDatabase, cpuMs, DB_NAME, dbUrl, dropDatabase, freshDatabase, LOG_LEVEL, memoryMb, NODE_FLAGS,
   ROOT, SERVER_JS, startBaseline, startParley, startSmtpSink, stopChild, type Child,
 } from './processes';
-import { runLoad, type LoadRequest, type LoadResult } from './load';
+import { runLoad, WRITE_WARM_UP_SECONDS, type LoadRequest, type LoadResult } from './load';
 import { commentCount, explainHotQueries, growComments, OWNER_TOKEN, pendingIds, READ_COMMENTS, READ_PAGE, seedBase, SITE, WRITE_SITE, writeRequest } from './seed';
 
 const args = process.argv.slice(2);
@@ -46,14 +46,6 @@ const argValue = (name: string) => {
 const listArg = (name: string) => (argValue(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 const SECONDS = Number(argValue('--seconds') ?? process.env.BENCH_SECONDS ?? 5);
-/**
- * Seconds of POSTs before a write rate is measured, for the bare baseline and Parley alike. V8 takes about that
- * long to finish optimising the write path (validation, rules, classifier, rendering, pg): with 2 s of warm-up,
- * Parley's next 5 s cost 0.94-1.35 ms of CPU per POST (560-818/s) and the 5 s after that 0.74-0.86 ms; after 8 s,
- * three rounds in a row cost 0.74-0.76 ms (968-1,001/s). A server that takes comments all day runs warm; the
- * warm-up's own rate is kept in the table as its own row.
- */
-const WRITE_WARM_UP_SECONDS = 8;
 const SCALE_ROWS = Number(process.env.BENCH_SCALE_ROWS ?? 1_000_000);
 const SMALL_ROWS = 10_000;
 /** Sections other engineers own, run when their file exists. */

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PrismaClient } from '../generated/prisma/client';
+import { startEmbeddedMaintenance } from './embeddedMaintenance';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 import { migrate } from './migrator';
 import { startReadReplica, type ReadReplica } from './readReplica';
@@ -54,6 +55,8 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
   // Every write to the embedded database goes through this pool (see singleWriterCache.ts).
   const writes = embedded ? trackWrites(pool) : null;
   await migrate(pool);
+  // PGlite has no autovacuum: this process analyzes and vacuums its tables (see there).
+  const maintenance = embedded ? startEmbeddedMaintenance(pool, log) : null;
   const prisma = createPrismaClient(pool, embedded ? undefined : config.databaseSchema);
   // $connect compiles Prisma's query compiler; its base64 source is not needed after that.
   await prisma.$connect();
@@ -78,6 +81,7 @@ export async function connectDatabase(config: Config, log: Logger): Promise<Data
     readReplica,
     writes,
     async close() {
+      await maintenance?.stop();
       await readReplica?.close();
       await prisma.$disconnect().catch(() => {});
       await pool.end().catch(() => {});
