@@ -27,7 +27,7 @@ export interface ConsoleSession {
 }
 
 export function hashSessionToken(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
+  return crypto.hash('sha256', token);
 }
 
 /** The session token from the Cookie header, or null when absent or not of our form. */

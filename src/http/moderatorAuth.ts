@@ -24,7 +24,7 @@ export function newApiKey(): { key: string; hash: string } {
 }
 
 export function hashApiKey(key: string): string {
-  return crypto.createHash('sha256').update(key).digest('hex');
+  return crypto.hash('sha256', key);
 }
 
 // Failed attempts per client address before it must wait: enough for typos, far too few for guessing.

@@ -9,5 +9,5 @@ export function commentFingerprint(body: string): string {
   const normalised = foldText(body)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-  return crypto.createHash('sha256').update(`v1:${normalised}`).digest('hex');
+  return crypto.hash('sha256', `v1:${normalised}`);
 }

@@ -196,7 +196,7 @@ const REPEAT_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 function floodCounters(input: NewCommentInput): Array<{ key: string; limit: RateLimit }> {
   const { perIp, perEmail } = input.settings.rateLimit;
   // The key holds a digest, not the address: the RateLimit table is no place for readers' emails.
-  const emailKey = crypto.createHash('sha256').update(input.email.trim().toLowerCase()).digest('hex');
+  const emailKey = crypto.hash('sha256', input.email.trim().toLowerCase());
   return [
     ...(input.ip ? [{ key: `comment:ip:${input.siteId}:${floodKeyForIp(input.ip)}`, limit: perIp }] : []),
     { key: `comment:email:${input.siteId}:${emailKey}`, limit: perEmail },
