@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
  * - the rows that jobs, rate limits and counters update and delete stay in the tables for good.
  * So this process checks the tables' statistics now and then and, with autovacuum's own default thresholds,
  * runs ANALYZE (which also makes Postgres re-plan the statements that read the table) and VACUUM.
- * Each runs on the one connection, between requests; on a small site's tables, in milliseconds.
+ * Each runs on the one connection, between requests, which wait for it: ANALYZE of 20,000 comments took 0.2-0.65 s
+ * in WASM (VACUUM of them 35 ms). With the 10% threshold a site of that size analyzes after 2,000 more comments.
  */
 export const MAINTENANCE_INTERVAL_MS = 10_000;
 
