@@ -1,5 +1,8 @@
 import crypto from 'node:crypto';
+import type { Pool } from 'pg';
 import type { AppContext } from '../context';
+import { coalesce } from '../db/coalesce';
+import { jsonParameter } from '../db/jsonParameter';
 import { prepared } from '../db/preparedStatement';
 import type { Cursor } from './cursor';
 import type { PageRow } from './findPage';
@@ -43,21 +46,64 @@ export async function ownPendingComments(ctx: AppContext, pageId: string, ownerH
  * The page and the reader's pending comments on it in one round trip (what a cached read costs: one lookup).
  * The pending comments come as their JSON text: a reader's reloads send the same text, which keys the
  * splice below, so a reload that finds nothing changed is neither parsed nor spliced again.
+ *
+ * Like the page lookup of everyone else's reads (src/comments/findPage.ts), readers' lookups that arrive
+ * while others are in flight go together in one statement, each with its own owner tokens; none joins a
+ * lookup that started before it arrived.
  */
-export async function findPageWithOwnPending(
+export function findPageWithOwnPending(
   ctx: AppContext,
   siteId: string,
   key: string,
   ownerHashes: string[],
 ): Promise<{ page: PageRow | null; pendingJson: string | null }> {
-  const owners = ownerHashParameters(ownerHashes, 3);
-  const { rows } = await ctx.pool.query<PageRow & { pending: string | null }>(
-    prepared(ctx, pageWithPendingSql(owners.values.length, owners.list), [siteId, key, ...owners.values]),
+  return ownLookupFor(ctx, ctx.pool)({ siteId, key, ownerHashes });
+}
+
+interface OwnLookup { siteId: string; key: string; ownerHashes: string[] }
+interface OwnFound { page: PageRow | null; pendingJson: string | null }
+
+const ownLookups = new WeakMap<Pool, (lookup: OwnLookup) => Promise<OwnFound>>();
+
+function ownLookupFor(ctx: Pick<AppContext, 'config'>, pool: Pool): (lookup: OwnLookup) => Promise<OwnFound> {
+  let lookup = ownLookups.get(pool);
+  if (!lookup) {
+    const maxInFlight = Math.min(2, pool.options.max ?? 1);
+    lookup = coalesce<OwnLookup, OwnFound>((lookups) => findOwnBatch(ctx, pool, lookups), { maxInFlight, maxBatch: 64 });
+    ownLookups.set(pool, lookup);
+  }
+  return lookup;
+}
+
+async function findOwnBatch(ctx: Pick<AppContext, 'config'>, pool: Pool, lookups: OwnLookup[]): Promise<PromiseSettledResult<OwnFound>[]> {
+  if (lookups.length === 1) return Promise.allSettled([findOwn(ctx, pool, lookups[0])]);
+  try {
+    const { rows } = await pool.query<PageRow & { n: number; pending: string | null }>(prepared(
+      ctx,
+      OWN_BATCH_SQL,
+      [jsonParameter(lookups.map((l, n) => ({ n, siteId: l.siteId, key: l.key, owners: [...new Set(l.ownerHashes)] })))],
+    ));
+    const found = new Map(rows.map(({ n, pending, ...page }) => [n, { page, pendingJson: pending }]));
+    return lookups.map((_, n) => ({ status: 'fulfilled', value: found.get(n) ?? { page: null, pendingJson: null } }));
+  } catch (err) {
+    return lookups.map(() => ({ status: 'rejected', reason: err }));
+  }
+}
+
+async function findOwn(ctx: Pick<AppContext, 'config'>, pool: Pool, lookup: OwnLookup): Promise<OwnFound> {
+  const owners = ownerHashParameters(lookup.ownerHashes, 3);
+  const { rows } = await pool.query<PageRow & { pending: string | null }>(
+    prepared(ctx, pageWithPendingSql(owners.values.length, owners.list), [lookup.siteId, lookup.key, ...owners.values]),
   );
   if (!rows[0]) return { page: null, pendingJson: null };
   const { pending, ...page } = rows[0];
   return { page, pendingJson: pending };
 }
+
+/** A pending comment as JSON, the same in both statements (its text keys the reuse of a spliced view). */
+const PENDING_JSON = `json_agg(json_build_object('id', c."id"::text, 'parentId', c."parentId"::text, 'rootId', c."rootId"::text,
+             'name', c."name", 'website', c."website", 'body', c."body", 'createdAt', c."createdAt", 'status', c."status"::text)
+             ORDER BY c."createdAt", c."id")::text`;
 
 /** By number of owner parameters: the text is made once (the prepared statement's name is looked up by it). */
 const pageWithPendingSqlBySize = new Map<number, string>();
@@ -70,15 +116,31 @@ function pageWithPendingSql(size: number, list: string): string {
          SELECT c."id", c."pageId", c."parentId", c."rootId", c."name", c."website", c."body", c."createdAt", c."status"
            FROM "Comment" c WHERE c."ownerTokenHash" IN (${list}) AND c."status" = 'pending')
        SELECT p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version",
-         (SELECT json_agg(json_build_object('id', c."id"::text, 'parentId', c."parentId"::text, 'rootId', c."rootId"::text,
-             'name', c."name", 'website', c."website", 'body', c."body", 'createdAt', c."createdAt", 'status', c."status"::text)
-             ORDER BY c."createdAt", c."id")::text
-          FROM mine c WHERE c."pageId" = p."id") AS "pending"
+         (SELECT ${PENDING_JSON} FROM mine c WHERE c."pageId" = p."id") AS "pending"
        FROM "Page" p WHERE p."siteId" = $1 AND p."key" = $2`;
     pageWithPendingSqlBySize.set(size, sql);
   }
   return sql;
 }
+
+/**
+ * Several readers' lookups, one JSON array of { n, siteId, key, owners }: each reader's pending comments
+ * are found by their own tokens (one index look-up per token), then kept to their page.
+ */
+const OWN_BATCH_SQL = `
+WITH input AS (
+  SELECT * FROM json_to_recordset($1::json) AS x("n" int, "siteId" text, "key" text, "owners" text[])
+), mine AS MATERIALIZED (
+  SELECT i."n", c."id", c."pageId", c."parentId", c."rootId", c."name", c."website", c."body", c."createdAt", c."status"
+  FROM input i CROSS JOIN LATERAL unnest(i."owners") AS owner("hash")
+  JOIN "Comment" c ON c."ownerTokenHash" = owner."hash" AND c."status" = 'pending'
+)
+SELECT i."n", p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version",
+  (SELECT ${PENDING_JSON} FROM mine c WHERE c."n" = i."n" AND c."pageId" = p."id") AS "pending"
+FROM input i
+-- One index look-up per reader (LIMIT keeps it a nested loop): guessing 100 input rows, the planner would
+-- otherwise hash-join them against every page of every site.
+CROSS JOIN LATERAL (SELECT * FROM "Page" p WHERE p."siteId" = i."siteId" AND p."key" = i."key" LIMIT 1) p`;
 
 function parsePending(json: string | null): PendingRow[] {
   const rows = json ? (JSON.parse(json) as Array<Omit<PendingRow, 'createdAt'> & { createdAt: string }>) : [];
@@ -187,10 +249,13 @@ const SPLICE_KEY_MAX_CHARS = 16 * 1024;
 const splices = new WeakMap<RenderedThread, Map<string, Splice | 'shared' | null>>();
 
 /** 'shared' when none of the pending comments shows on this page of the thread; null when it cannot be done exactly. */
-function spliceOf(shared: RenderedThread, pending: PendingRow[], opts: ViewOptions): Splice | 'shared' | null {
-  if (pending.length === 0) return 'shared';
+function spliceOf(shared: RenderedThread, pendingRows: PendingRow[], opts: ViewOptions): Splice | 'shared' | null {
+  if (pendingRows.length === 0) return 'shared';
   const index = indexOf(shared);
   if (!index) return null;
+  // One approved between the reads of the pending comments and of the thread is in the thread already: once, as published.
+  const pending = pendingRows.filter((r) => !index.lists.has(r.id));
+  if (pending.length === 0) return 'shared';
   // Replies to one's own pending comments travel inside them.
   const nodes = new Map(pending.map((r) => [r.id, { ...presentedPending(r), replies: [] as ThreadComment[] }]));
   const byList = new Map<string, ThreadComment[]>();
