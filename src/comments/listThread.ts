@@ -83,7 +83,7 @@ const COLUMNS = {
  *
  * Threads without owner tokens are cached per instance, keyed by the page's `version`, which every
  * change to the public thread bumps; so the cache is correct across instances at the cost of one
- * indexed page lookup per request.
+ * indexed page lookup per request (shared with the requests that arrive alongside it: findPage).
  */
 export async function listThread(
   ctx: AppContext,
