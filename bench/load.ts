@@ -45,6 +45,8 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
   /** The server process's CPU time (user + system) per request, when the bench knows its pid. */
   cpuMsPerRequest?: number;
+  /** Every Postgres process's CPU time per request (the write workload only). */
+  postgresCpuMsPerRequest?: number;
 }
 
 export interface LoadOptions {

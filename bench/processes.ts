@@ -141,6 +141,27 @@ export function memoryMb(pid: number): { hwm: number; rss: number } {
 }
 
 const CLOCK_TICKS = 100; // Linux USER_HZ
+
+/**
+ * CPU time (user + system) of every Postgres process on this machine so far, in ms: the server the bench
+ * runs on (its backends come and go, so they are summed at each reading rather than followed by pid).
+ */
+export function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
 /** CPU time (user + system) a process has used so far, in ms. */
 export function cpuMs(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -32,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import {
-  build, CONNECTIONS, copyDatabase, cpuMs, DB_NAME, dbUrl, dropDatabase, freshDatabase, LOG_LEVEL, memoryMb, NODE_FLAGS,
+  build, CONNECTIONS, copyDatabase, cpuMs, DB_NAME, dbUrl, dropDatabase, freshDatabase, LOG_LEVEL, memoryMb, NODE_FLAGS, postgresCpuMs,
   ROOT, SERVER_JS, startBaseline, startParley, startSmtpSink, stopChild, type Child,
 } from './processes';
 import { runLoad, WRITE_WARM_UP_SECONDS, type LoadRequest, type LoadResult } from './load';
@@ -261,6 +261,9 @@ async function main() {
       figure('write vs bare write baseline', `${ratio}x`, `>= ${TARGETS.writeVsBaseline}`, ratio >= TARGETS.writeVsBaseline);
       figure('database transactions per POST (round trips)', perPost);
       figure('server CPU per POST (Parley vs baseline)', `${writeRun.result.cpuMsPerRequest} ms vs ${baseWrite.result.cpuMsPerRequest} ms`);
+      // Where the 2 cores went (with the load generator): Node runs the requests on one thread, so 1000 / its
+      // CPU per POST roughly bounds the rate, whatever Postgres has left.
+      figure('Postgres CPU per POST (Parley vs baseline)', `${writeRun.result.postgresCpuMsPerRequest} ms vs ${baseWrite.result.postgresCpuMsPerRequest} ms`);
     }
 
     if (selected('moderate')) {
@@ -412,6 +415,7 @@ async function main() {
   /** POSTs distinct comments to the pre-moderated site from many simulated client addresses (X-Forwarded-For, TRUST_PROXY=1). */
   async function runWrite(baseUrl: string, seconds: number, prefix = ''): Promise<{ result: LoadResult; created: number }> {
     const start = await commentCount(pool);
+    const postgresBefore = postgresCpuMs();
     const result = await withCpu(baseUrl, () => runLoad({
       url: baseUrl,
       connections: CONNECTIONS,
@@ -425,6 +429,7 @@ async function main() {
         },
       ],
     }));
+    result.postgresCpuMsPerRequest = round2((postgresCpuMs() - postgresBefore) / Math.max(1, result.requests));
     return { result, created: (await commentCount(pool)) - start };
   }
 }
