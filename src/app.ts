@@ -1,6 +1,6 @@
 import compression from 'compression';
 import express, { type Express } from 'express';
-import { publicCommentsRouter } from './comments/routes';
+import { publicCommentsRoutes } from './comments/routes';
 import { feedRouter } from './feeds/feedRoutes';
 import { privacyRouter } from './privacy/privacyRoutes';
 import { webhookRouter } from './webhooks/webhookRoutes';
@@ -77,7 +77,7 @@ export function createApp(ctx: AppContext, state: AppState = { shuttingDown: () 
 
   // The public comment endpoints first: a router that matches nothing hands on through setImmediate (one more
   // event-loop turn), and the busiest requests should not pay that for the ops routes (no paths in common).
-  app.use(publicCommentsRouter(ctx));
+  app.use(publicCommentsRoutes(ctx));
   app.use(opsRouter(ctx, state));
   app.use(metrics.router);
   app.use(moderationRouter(ctx));

@@ -1,6 +1,7 @@
 // First: it must run before the other modules load (see there).
 import { keepYoungGenerationSmall } from './youngGeneration';
 import http from 'node:http';
+import { createAppServer } from './http/appServer';
 import express, { type RequestHandler } from 'express';
 import { createApp } from './app';
 import { ensureDemoSite, loadSecretKey } from './bootstrap';
@@ -28,7 +29,7 @@ export async function startServer(config: Config) {
     log.warn('SECRET_KEY is not set: generated one in DATA_DIR. Set SECRET_KEY when running several instances.');
   }
 
-  const server = http.createServer();
+  const { server, serve } = createAppServer();
   // Slow clients must not hold connections open: a whole request has 30 s, its headers 10 s.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -45,7 +46,7 @@ export async function startServer(config: Config) {
   let shuttingDown = false;
   let ready = false;
   const app = createApp(ctx, { shuttingDown: () => shuttingDown, ready: () => ready });
-  server.on('request', app);
+  serve(app);
   const metricsServer = config.metricsPort === undefined ? null : await listenMetrics(config, app.locals.serveMetrics);
 
   const demoWanted = config.demoSite ?? !config.databaseUrl;

@@ -26,7 +26,8 @@ export function createMetrics(ctx: AppContext): { router: Router; observe: Reque
   const observe: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
     res.once('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      // The public comment routes match their paths themselves (src/comments/routes.ts) and name their pattern.
+      const route = (res.locals.routePattern as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
       end({ method: req.method, route, status: String(res.statusCode) });
     });
     next();
