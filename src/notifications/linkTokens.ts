@@ -45,8 +45,15 @@ export type VerifyResult =
   | { ok: true; claims: LinkClaims }
   | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired'; claims?: LinkClaims };
 
+/** Derived once per secret key: every moderator email signs several links, all with the same subkey. */
+const subkeys = new WeakMap<Buffer, Buffer>();
 function subkey(secretKey: Buffer): Buffer {
-  return createHmac('sha256', secretKey).update('parley one-click links v1').digest();
+  let key = subkeys.get(secretKey);
+  if (!key) {
+    key = createHmac('sha256', secretKey).update('parley one-click links v1').digest();
+    subkeys.set(secretKey, key);
+  }
+  return key;
 }
 
 function mac(secretKey: Buffer, body: Buffer): Buffer {
