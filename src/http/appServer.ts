@@ -10,14 +10,16 @@ import type { Express } from 'express';
  * process's CPU samples were in V8's lookup slow paths. Created this way, express's swap is a no-op.
  */
 export function createAppServer(): { server: http.Server; serve(app: Express): void } {
-  // Constructed by node's server with `new`; Reflect.construct builds node's own object (class or function)
-  // with this constructor's prototype, which serve() sets to express's once the app exists (after listen: the
-  // app needs the address). No request listener is attached before serve(), so none is answered before.
-  function AppRequest(socket: Socket) {
-    return Reflect.construct(http.IncomingMessage, [socket], AppRequest) as http.IncomingMessage;
+  // Function constructors, so that their prototype can be set once the app exists (after listen: the app
+  // needs the address). Until serve() no request listener is attached, so none is constructed before.
+  // They run node's constructors on `this` (node 20's are plain functions). Reflect.construct(IncomingMessage,
+  // args, AppRequest) gives the same prototypes but not the speed: cached reads stayed at 0.4 ms of CPU each,
+  // as before this file, against 0.2 ms this way.
+  function AppRequest(this: http.IncomingMessage, socket: Socket) {
+    http.IncomingMessage.call(this, socket);
   }
-  function AppResponse(req: http.IncomingMessage, options?: unknown) {
-    return Reflect.construct(http.ServerResponse, [req, options], AppResponse) as http.ServerResponse;
+  function AppResponse(this: http.ServerResponse, req: http.IncomingMessage, options?: unknown) {
+    (http.ServerResponse as unknown as (this: http.ServerResponse, ...args: unknown[]) => void).call(this, req, options);
   }
   AppRequest.prototype = http.IncomingMessage.prototype;
   AppResponse.prototype = http.ServerResponse.prototype;
