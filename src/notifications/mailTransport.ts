@@ -4,10 +4,12 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import { encodeWord, foldLines } from 'nodemailer/lib/mime-funcs';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { scrubEmails } from './scrub';
+import { SmtpPool } from './smtpPool';
 
 /** One message, addressed to one person. */
 export interface OutgoingMail {
@@ -123,25 +125,29 @@ export function createSmtpTransport(
   timeouts: SmtpTimeouts = DEFAULT_SMTP_TIMEOUTS,
 ): MailTransport {
   const s = config.smtp;
-  const options = {
-    ...(s.url ? { url: s.url } : { host: s.host, port: s.port, secure: s.secure ?? s.port === 465 }),
-    ...(s.user ? { auth: { user: s.user, pass: s.pass ?? '' } } : {}),
+  const server = s.url ? parseConnectionUrl(s.url) : { host: s.host, port: s.port, secure: s.secure ?? s.port === 465 };
+  const auth = s.user ? { user: s.user, pass: s.pass ?? '' } : (server.auth as { user?: string; pass?: string } | undefined);
+  // Four messages in flight: a message is two SMTP round trips (nodemailer pipelines the envelope), and with
+  // two connections the worker waited a third of its time.
+  const maxConnections = 4;
+  const from = plainAddress(config.mailFrom);
+  // The usual notification, composed here, goes over connections of our own (src/notifications/smtpPool.ts);
+  // nodemailer's transport sends the rest (attachments, non-ASCII addresses) and checks the server.
+  const rawPool = new SmtpPool({ ...server, ...(auth ? { auth } : {}), ...timeouts }, maxConnections);
+  const transporter = nodemailer.createTransport({
+    ...server,
+    ...(auth ? { auth } : {}),
     pool: true,
-    // Four messages in flight: a message is several SMTP round trips, and with two the worker waited a third of its time.
-    maxConnections: 4,
+    maxConnections,
     // Keep the pooled connections for good (nodemailer's default reconnects after 100 messages).
     maxMessages: Infinity,
     ...timeouts,
-  };
-  const transporter = nodemailer.createTransport(options as Parameters<typeof nodemailer.createTransport>[0]);
-  const from = plainAddress(config.mailFrom);
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     kind: 'smtp',
     async send(mail) {
       const raw = from && composePlainMessage(from, mail);
-      // The Message-ID is already in `raw`; given here too, nodemailer skips making one of its own (five
-      // randomBytes calls, ~60 µs a message here, a tenth of a notification's CPU).
-      if (raw) await transporter.sendMail({ envelope: { from: from.address, to: [mail.to.address] }, raw, messageId: mail.messageId });
+      if (raw) await rawPool.send({ from: from.address, to: [mail.to.address] }, raw);
       else await transporter.sendMail(message(config.mailFrom, mail));
     },
     async verify() {
@@ -153,6 +159,7 @@ export function createSmtpTransport(
       }
     },
     close() {
+      rawPool.close();
       transporter.close();
     },
   };
