@@ -10,6 +10,8 @@ export interface PageRow {
   createdAt: Date;
   approvedCount: number;
   version: number;
+  /** Bumped whenever a pending comment on the page changes or goes (a reader's own view is kept by it). */
+  pendingVersion: number;
 }
 
 /**
@@ -62,7 +64,7 @@ async function findPages(ctx: Pick<AppContext, 'config'>, pool: Pool, pages: Pag
   return pages.map((page) => ({ status: 'fulfilled', value: byKey.get(`${page.siteId}\n${page.key}`) ?? null }));
 }
 
-const COLUMNS = `"id"::text AS "id", "title", "closed", "createdAt", "approvedCount", "version"`;
+const COLUMNS = `"id"::text AS "id", "title", "closed", "createdAt", "approvedCount", "version", "pendingVersion"`;
 
 async function findOne(ctx: Pick<AppContext, 'config'>, pool: Pool, page: PageKey): Promise<Map<string, PageRow>> {
   const { rows } = await pool.query<PageRow>(prepared(ctx, `SELECT ${COLUMNS} FROM "Page" WHERE "siteId" = $1 AND "key" = $2`, [page.siteId, page.key]));
@@ -72,7 +74,7 @@ async function findOne(ctx: Pick<AppContext, 'config'>, pool: Pool, page: PageKe
 async function findMany(ctx: Pick<AppContext, 'config'>, pool: Pool, pages: PageKey[]): Promise<Map<string, PageRow>> {
   const { rows } = await pool.query<PageRow & { siteId: string; key: string }>(prepared(
     ctx,
-    `SELECT p."siteId", p."key", p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version"
+    `SELECT p."siteId", p."key", p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version", p."pendingVersion"
      FROM unnest($1::text[], $2::text[]) AS wanted("siteId", "key")
      -- One index look-up per page (LIMIT keeps it a nested loop): guessing 100 wanted pages, the planner
      -- would otherwise hash-join them against every page of every site.

@@ -5,7 +5,7 @@ import { isPageClosed } from '../moderation/rules/pageClosed';
 import type { SiteRecord } from '../sites/siteRepository';
 import { decodeCursor, encodeCursor } from './cursor';
 import { findPage, type PageRow } from './findPage';
-import { findPageWithOwnPending, ownerViewOptions, ownPendingComments, withOwnPending, withOwnPendingJson } from './ownerView';
+import { findPageAndOwnPending, ownerViewOptions, ownPendingComments, withOwnPending, withOwnPendingJson } from './ownerView';
 import { hashOwnerToken } from './ownerTokens';
 import { presentPublicComment, type PublicComment } from './presentComment';
 import { cursorAround, listRoots, type ThreadSort } from './threadRoots';
@@ -98,8 +98,9 @@ export async function listThread(
   let after = decodeCursor(args.cursor);
   const ownerHashes = args.ownerTokens.map(hashOwnerToken);
   const ownView = ownerHashes.length > 0 && !args.around && (sort === 'oldest' || sort === 'newest') && ownerViewOptions.splice;
-  // A reader's own view reads the page and their pending comments on it in one round trip.
-  const found = args.page === undefined && ownView ? await findPageWithOwnPending(ctx, site.id, pageKey, ownerHashes) : null;
+  // A reader's own view: the page lookup everyone's reads make, and their pending comments as last read
+  // unless one has changed since (src/comments/ownerView.ts).
+  const found = args.page === undefined && ownView ? await findPageAndOwnPending(ctx, site.id, pageKey, ownerHashes) : null;
   const page = args.page !== undefined ? args.page : found ? found.page : await findPage(ctx, site.id, pageKey);
   if (page && ownView) {
     // The shared (cached) thread plus their pending comments, spliced in.

@@ -5,7 +5,8 @@ import { coalesce } from '../db/coalesce';
 import { jsonParameter } from '../db/jsonParameter';
 import { prepared } from '../db/preparedStatement';
 import type { Cursor } from './cursor';
-import type { PageRow } from './findPage';
+import { findPage, type PageRow } from './findPage';
+import { SizedLru } from '../db/sizedLru';
 import { ownerHashParameters } from './ownerTokens';
 import { identityBody, type RenderedThread, type ThreadComment, type ThreadResponse } from './listThread';
 import { presentPublicComment } from './presentComment';
@@ -41,6 +42,33 @@ export async function ownPendingComments(ctx: AppContext, pageId: string, ownerH
   );
   return rows;
 }
+
+/**
+ * The page and the reader's pending comments on it, for a reader's reload: the page from the lookup every read
+ * makes (findPage, shared with the reads alongside it), their pending comments as this instance last read them
+ * for the same owner tokens, unless the page's pendingVersion has moved since. A new comment comes with a new
+ * token, so the reader's own posts change the key by themselves; triggers bump pendingVersion on every other
+ * change to a pending comment (migration 20261202090000_pending_version), whichever instance or tool made it.
+ * On a miss the page and the comments are read together and kept under that statement's pendingVersion.
+ */
+export async function findPageAndOwnPending(
+  ctx: AppContext,
+  siteId: string,
+  key: string,
+  ownerHashes: string[],
+): Promise<{ page: PageRow | null; pendingJson: string | null }> {
+  const page = await findPage(ctx, siteId, key);
+  if (!page) return { page: null, pendingJson: null };
+  const owners = [...new Set(ownerHashes)].sort().join(',');
+  const kept = ownPendingKept.get(`${page.id}\n${page.pendingVersion}\n${owners}`);
+  if (kept !== undefined) return { page, pendingJson: kept };
+  const found = await findPageWithOwnPending(ctx, siteId, key, ownerHashes);
+  if (found.page) ownPendingKept.set(`${found.page.id}\n${found.page.pendingVersion}\n${owners}`, found.pendingJson);
+  return found;
+}
+
+/** Readers' pending comments (JSON text, null for none) by page, pendingVersion and owner tokens. */
+const ownPendingKept = new SizedLru<string | null>(4 * 1024 * 1024);
 
 /**
  * The page and the reader's pending comments on it in one round trip (what a cached read costs: one lookup).
@@ -115,7 +143,7 @@ function pageWithPendingSql(size: number, list: string): string {
     sql = `WITH mine AS MATERIALIZED (
          SELECT c."id", c."pageId", c."parentId", c."rootId", c."name", c."website", c."body", c."createdAt", c."status"
            FROM "Comment" c WHERE c."ownerTokenHash" IN (${list}) AND c."status" = 'pending')
-       SELECT p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version",
+       SELECT p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version", p."pendingVersion",
          (SELECT ${PENDING_JSON} FROM mine c WHERE c."pageId" = p."id") AS "pending"
        FROM "Page" p WHERE p."siteId" = $1 AND p."key" = $2`;
     pageWithPendingSqlBySize.set(size, sql);
@@ -135,7 +163,7 @@ WITH input AS (
   FROM input i CROSS JOIN LATERAL unnest(i."owners") AS owner("hash")
   JOIN "Comment" c ON c."ownerTokenHash" = owner."hash" AND c."status" = 'pending'
 )
-SELECT i."n", p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version",
+SELECT i."n", p."id"::text AS "id", p."title", p."closed", p."createdAt", p."approvedCount", p."version", p."pendingVersion",
   (SELECT ${PENDING_JSON} FROM mine c WHERE c."n" = i."n" AND c."pageId" = p."id") AS "pending"
 FROM input i
 -- One index look-up per reader (LIMIT keeps it a nested loop): guessing 100 input rows, the planner would

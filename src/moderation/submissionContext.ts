@@ -129,7 +129,7 @@ function submissionSql(floods: number): string {
   const floodColumns = counters.map((i) => `, (SELECT json_build_array("count", "windowStart") FROM h${i}) AS "h${i}"`).join('');
   const sql = `
 WITH page AS (
-  SELECT "id", "title", "closed", "createdAt", "approvedCount", "version" FROM "Page" WHERE "siteId" = $1 AND "key" = $2
+  SELECT "id", "title", "closed", "createdAt", "approvedCount", "version", "pendingVersion" FROM "Page" WHERE "siteId" = $1 AND "key" = $2
 ), parent AS (
   SELECT "id", "siteId", "pageId", "rootId", "depth", "status"::text AS "status" FROM "Comment" WHERE $3::uuid IS NOT NULL AND "id" = $3::uuid
 ), go AS (
@@ -147,7 +147,7 @@ WITH page AS (
   WHERE $11::boolean
 )
 SELECT
-  (SELECT row_to_json(p) FROM (SELECT "id"::text AS "id", "title", "closed", "createdAt", "approvedCount", "version" FROM page) p) AS "page",
+  (SELECT row_to_json(p) FROM (SELECT "id"::text AS "id", "title", "closed", "createdAt", "approvedCount", "version", "pendingVersion" FROM page) p) AS "page",
   (SELECT row_to_json(c) FROM (SELECT "id"::text AS "id", "siteId", "pageId"::text AS "pageId", "rootId"::text AS "rootId", "depth", "status" FROM parent) c) AS "parent",
   (SELECT ok FROM go) AS "counted",
   EXISTS (SELECT 1 FROM "Comment" c JOIN page ON c."pageId" = page."id"

@@ -143,8 +143,10 @@ test.each([
     lookups.release();
     const [first, , , after] = await Promise.all([...early, late]);
     // The first read's lookup ran before the approval (its count is the page's then); whatever it found, it
-    // shows each comment once.
-    expect((first.body as ThreadBody).total).toBe(1);
+    // shows each comment once. A reader's first own view of a page reads their pending comments together with
+    // the page again, after the approval here, and may show the newer page.
+    if (withToken) expect([1, 2]).toContain((first.body as ThreadBody).total);
+    else expect((first.body as ThreadBody).total).toBe(1);
     const firstIds = (first.body as ThreadBody).comments.map((c) => c.id);
     expect(new Set(firstIds).size).toBe(firstIds.length);
     expect((after.body as ThreadBody).total).toBe(2);

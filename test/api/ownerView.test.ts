@@ -181,3 +181,92 @@ describe("a reader's own view", () => {
     expect(JSON.stringify(plain.body)).toContain(mine.id);
   });
 });
+
+/**
+ * Reloads reuse the reader's pending comments as last read, keyed by the page's pendingVersion
+ * (src/comments/ownerView.ts, migration 20261202090000_pending_version): every change to a pending comment
+ * must show on the next reload, whoever made it.
+ */
+describe("a reader's kept own view", () => {
+  const ids = (body: { comments: Array<{ id: string }> }) => body.comments.map((c) => c.id);
+  const bodyOf = (body: { comments: Array<{ id: string; html: string }> }, id: string) => body.comments.find((c) => c.id === id)?.html;
+
+  /** Statements that read a reader's pending comments, while `run` runs. */
+  async function pendingReads(run: () => Promise<unknown>): Promise<number> {
+    const pool = t.ctx.pool;
+    const original = pool.query;
+    let count = 0;
+    pool.query = function (this: typeof pool, ...args: unknown[]) {
+      const config = args[0] as { text?: string } | string;
+      if (/"ownerTokenHash"/.test(typeof config === 'string' ? config : config?.text ?? '')) count++;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof pool.query;
+    try {
+      await run();
+    } finally {
+      pool.query = original;
+    }
+    return count;
+  }
+
+  test('reloads that find nothing changed do not read the pending comments again', async () => {
+    const page = '/kept/quiet';
+    const first = await approved(page);
+    const mine = await post(page);
+    expect(ids((await read(page, [mine.token])).body)).toEqual([first, mine.id]);
+    expect(await pendingReads(async () => {
+      for (let i = 0; i < 5; i++) expect(ids((await read(page, [mine.token])).body)).toEqual([first, mine.id]);
+    })).toBe(0);
+    // Their next comment comes with its own token: the first reload that shows it reads again.
+    const next = await post(page);
+    expect(await pendingReads(async () => {
+      expect(ids((await read(page, [mine.token, next.token])).body)).toEqual([first, mine.id, next.id]);
+    })).toBe(1);
+  });
+
+  test.each([
+    ['rejects it', async (id: string) => act(id, 'reject'), 'gone'],
+    ['deletes it', async (id: string) => request(t.app).delete(`/api/v1/moderation/comments/${id}`).set('Authorization', `Bearer ${mod.apiKey}`).expect(200), 'gone'],
+    ['edits it', async (id: string) => request(t.app).patch(`/api/v1/moderation/comments/${id}`).set('Authorization', `Bearer ${mod.apiKey}`).send({ body: 'Edited by a moderator' }).expect(200), 'Edited by a moderator'],
+  ] as const)('a moderator who %s changes the next reload', async (_what, change, expected) => {
+    const page = `/kept/moderator-${_what.replace(/\s/g, '-')}`;
+    const first = await approved(page);
+    const mine = await post(page);
+    expect(ids((await read(page, [mine.token])).body)).toEqual([first, mine.id]);
+    await change(mine.id);
+    const after = (await read(page, [mine.token])).body;
+    if (expected === 'gone') expect(ids(after)).toEqual([first]);
+    else expect(bodyOf(after, mine.id)).toContain(expected);
+  });
+
+  test('the author editing or deleting their pending comment changes the next reload', async () => {
+    const page = '/kept/author';
+    const mine = await post(page);
+    expect(ids((await read(page, [mine.token])).body)).toEqual([mine.id]);
+    await request(t.app).patch(`/api/v1/sites/${site}/comments/${mine.id}`).set('X-Parley-Owner', mine.token).send({ body: 'Edited by its author' }).expect(200);
+    expect(bodyOf((await read(page, [mine.token])).body, mine.id)).toContain('Edited by its author');
+    await request(t.app).delete(`/api/v1/sites/${site}/comments/${mine.id}`).set('X-Parley-Owner', mine.token).expect(204);
+    expect(ids((await read(page, [mine.token])).body)).toEqual([]);
+  });
+
+  test('a change made outside this process (another instance, a script) changes the next reload', async () => {
+    const page = '/kept/elsewhere';
+    const mine = await post(page);
+    const gone = await post(page);
+    expect(ids((await read(page, [mine.token, gone.token])).body)).toEqual([mine.id, gone.id]);
+    await t.ctx.pool.query(`UPDATE "Comment" SET "body" = 'Changed elsewhere' WHERE "id" = $1::uuid`, [mine.id]);
+    await t.ctx.pool.query(`DELETE FROM "Comment" WHERE "id" = $1::uuid`, [gone.id]);
+    const after = (await read(page, [mine.token, gone.token])).body;
+    expect(ids(after)).toEqual([mine.id]);
+    expect(bodyOf(after, mine.id)).toContain('Changed elsewhere');
+  });
+
+  test('an approval shows the comment once, as published', async () => {
+    const page = '/kept/approved';
+    const mine = await post(page);
+    expect((await read(page, [mine.token])).body.comments[0].status).toBe('pending');
+    await act(mine.id, 'approve');
+    const after = (await read(page, [mine.token])).body;
+    expect(after.comments.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([[mine.id, 'approved']]);
+  });
+});

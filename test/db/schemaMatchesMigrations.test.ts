@@ -92,10 +92,10 @@ describe('the comparison notices a change to one side only', () => {
 });
 
 describe('objects the migration adds beyond the Prisma schema', () => {
-  test('exactly the audit log trigger and its function, and the author address index', async () => {
+  test('exactly the audit log trigger, the pending-version triggers, their functions, and the author address index', async () => {
     expect(await introspectExtras(db.pool)).toEqual({
-      triggers: ['AuditEvent.AuditEvent_append_only'],
-      functions: ['parley_audit_append_only'],
+      triggers: ['AuditEvent.AuditEvent_append_only', 'Comment.Comment_pending_changed', 'Comment.Comment_pending_deleted'],
+      functions: ['parley_audit_append_only', 'parley_bump_pending_version'],
       expressionIndexes: ['Comment.Comment_siteId_address_status_idx: "siteId", lower(btrim(email)), status'],
     });
     // schema.prisma names it where the index would be.
