@@ -26,18 +26,44 @@ function randomBase64url(bytes: number): string {
   return out;
 }
 
-export function hashOwnerToken(token: string): string {
-  return crypto.hash('sha256', token); // one-shot: a third of createHash's cost on the read path
+/**
+ * A reader sends the same header on every reload: its parse and its tokens' hashes are kept (a few thousand,
+ * oldest out), which took a few percent off an owner-token read's CPU.
+ */
+const hashes = new Map<string, string>();
+const parsedHeaders = new Map<string, string[]>();
+const KEEP_HASHES = 5_000;
+const KEEP_HEADERS = 1_000;
+const KEEP_HEADER_CHARS = 1_024;
+
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): V {
+  if (map.size >= max) map.delete(map.keys().next().value!);
+  map.set(key, value);
+  return value;
 }
 
-/** Parses `X-Parley-Owner: t1,t2`; ignores anything that cannot be a token, keeps at most 50. */
+export function hashOwnerToken(token: string): string {
+  // crypto.hash is one-shot: a third of createHash's cost.
+  return hashes.get(token) ?? remember(hashes, token, crypto.hash('sha256', token), KEEP_HASHES);
+}
+
+const NO_TOKENS: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * Parses `X-Parley-Owner: t1,t2`; ignores anything that cannot be a token, keeps at most 50. The array is
+ * shared by the requests that send the same header, and frozen: callers read it.
+ */
 export function parseOwnerHeader(header: string | string[] | undefined): string[] {
   const raw = Array.isArray(header) ? header.join(',') : header ?? '';
-  return raw
+  if (!raw) return NO_TOKENS;
+  const kept = parsedHeaders.get(raw);
+  if (kept) return kept;
+  const tokens = Object.freeze(raw
     .split(',')
     .map((t) => t.trim())
     .filter((t) => /^[A-Za-z0-9_-]{16,64}$/.test(t))
-    .slice(0, 50);
+    .slice(0, 50)) as string[];
+  return raw.length <= KEEP_HEADER_CHARS ? remember(parsedHeaders, raw, tokens, KEEP_HEADERS) : tokens;
 }
 
 /**

@@ -6,7 +6,7 @@ import { jsonParameter } from '../db/jsonParameter';
 import { prepared } from '../db/preparedStatement';
 import type { Cursor } from './cursor';
 import { findPage, type PageRow } from './findPage';
-import { SizedLru } from '../db/sizedLru';
+import { SizedCache } from '../db/sizedCache';
 import { ownerHashParameters } from './ownerTokens';
 import { identityBody, type RenderedThread, type ThreadComment, type ThreadResponse } from './listThread';
 import { presentPublicComment } from './presentComment';
@@ -68,7 +68,7 @@ export async function findPageAndOwnPending(
 }
 
 /** Readers' pending comments (JSON text, null for none) by page, pendingVersion and owner tokens. */
-const ownPendingKept = new SizedLru<string | null>(4 * 1024 * 1024);
+const ownPendingKept = new SizedCache<string | null>(4 * 1024 * 1024);
 
 /**
  * The page and the reader's pending comments on it in one round trip (what a cached read costs: one lookup).

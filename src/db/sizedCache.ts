@@ -1,20 +1,16 @@
 /**
- * A least-recently-used map of strings (or null) held to a total of characters, keys included: entries vary
- * from nothing to kilobytes, so a count alone would not bound the memory.
+ * A map of strings (or null) held to a total of characters, keys included, oldest out: entries vary from
+ * nothing to kilobytes, so a count alone would not bound the memory. A hit does not move its entry (that
+ * cost more than the rare miss it saves: a changed value comes under a new key anyway).
  */
-export class SizedLru<V extends string | null> {
+export class SizedCache<V extends string | null> {
   private readonly entries = new Map<string, V>();
   private chars = 0;
 
   constructor(private readonly maxChars: number) {}
 
   get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
-    // Most recently used last: re-inserted.
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    return this.entries.get(key);
   }
 
   set(key: string, value: V): void {
